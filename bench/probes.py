@@ -1,0 +1,347 @@
+"""The benchmark's measurements taken inside Django, run by bench/run.py as a subprocess.
+
+    python bench/probes.py TASK [TASK ...] [--requests N]
+
+prints one JSON object merging each task's results. The environment (DATABASE_URL, DEBUG,
+SECRET_KEY, ...) is bench/run.py's production-like one. Tasks:
+
+- matrix: /matrix/ through the test client, as served (page cache as configured) and with the
+  "pages" cache replaced by DummyCache, and the SQL that blocking_matrix runs, alone through a cursor.
+- queries: the number of SQL statements of every page and export (COPY included), page cache off,
+  streams consumed.
+- export-sql: COPY statements for /export/positions.csv's rows (the plain SELECT of
+  exports.tables.position_rows, and the export's own COPY where it has one) and the number of positions.
+- export-profile: where the time of the Python export path goes, stage by stage, in this process.
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kptracker.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.http import QueryDict  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from exports.csvwriter import BATCH_SIZE, stream_csv  # noqa: E402
+from exports.tables import position_rows  # noqa: E402
+from meetings.models import Meeting, Participant, Source  # noqa: E402
+from positions.filters import MatrixFilter, PositionFilter  # noqa: E402
+from positions.models import Issue, Position  # noqa: E402
+from positions.selectors import blocking_matrix  # noqa: E402
+
+try:  # the export's own COPY statement on PostgreSQL, where it has one
+    from exports.pgcopy import position_copy_sql  # noqa: E402
+except ImportError:
+    position_copy_sql = None
+
+PAGE_CACHE = "pages"
+# Django's server-side cursor wraps the SELECT of a streamed queryset in a DECLARE.
+DECLARE = re.compile(r"^\s*DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH|WITHOUT)\s+HOLD\s+FOR\s+", re.IGNORECASE | re.DOTALL)
+SEARCH_WORD = "sovereignty"  # in synthetic quotes (meetings/synthetic.py FILLERS) and curated ones
+
+
+def client():
+    # ALLOWED_HOSTS is 127.0.0.1 in the benchmark: the test client's default 'testserver' would be a 400.
+    return Client(SERVER_NAME="127.0.0.1")
+
+
+def no_page_cache():
+    """override_settings that swaps the "pages" cache for DummyCache (a no-op when there is no such alias)."""
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    if PAGE_CACHE in caches:
+        caches[PAGE_CACHE] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    return override_settings(CACHES=caches)
+
+
+def get(path, c=None):
+    """GET `path`, consuming a streamed body; (status, bytes, milliseconds)."""
+    c = c or client()
+    started = time.perf_counter()
+    response = c.get(path)
+    if response.streaming:
+        size = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        response.close()
+    else:
+        size = len(response.content)
+    return response.status_code, size, (time.perf_counter() - started) * 1000
+
+
+def timed_requests(path, requests):
+    c = client()
+    times, statuses = [], set()
+    for _ in range(requests):
+        status, _size, ms = get(path, c)
+        statuses.add(status)
+        times.append(ms)
+    if statuses != {200}:
+        raise SystemExit(f"{path} answered {sorted(statuses)}, not only 200")
+    return times
+
+
+def timed_sql(sql, repeats):
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            cursor.execute(sql)
+            cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def task_matrix(requests):
+    has_page_cache = PAGE_CACHE in settings.CACHES
+    with no_page_cache():
+        uncached = timed_requests("/matrix/", requests)
+    served = timed_requests("/matrix/", requests)
+
+    # The SQL blocking_matrix runs for a bare /matrix/, captured as sent (parameters interpolated).
+    filterset = MatrixFilter(QueryDict(""), queryset=Position.objects.all())
+    if not filterset.is_valid():
+        raise SystemExit(f"MatrixFilter rejects an empty query: {filterset.errors}")
+    with CaptureQueriesContext(connection) as captured:
+        blocking_matrix(filterset)
+    statements = [q["sql"] for q in captured.captured_queries]
+    aggregates = [sql for sql in statements if "GROUP BY" in sql.upper()]
+    if not aggregates:
+        raise SystemExit("blocking_matrix ran no aggregate (GROUP BY) query")
+    timed_sql(aggregates[0], 1)  # warm: plan cache, buffers
+    aggregate_ms = statistics.median(timed_sql(aggregates[0], requests))
+    all_ms = sum(statistics.median(timed_sql(sql, requests)) for sql in statements)
+    return {
+        "page_cache": settings.CACHES[PAGE_CACHE]["BACKEND"] if has_page_cache else None,
+        "matrix_ms": statistics.median(served),
+        "matrix_first_ms": served[0],
+        "matrix_uncached_ms": statistics.median(uncached),
+        "matrix_sql_ms": aggregate_ms,
+        "matrix_sql_all_ms": all_ms,
+        "matrix_sql_statements": len(statements),
+        "matrix_requests": requests,
+    }
+
+
+def most_positions(queryset, relation):
+    return queryset.annotate(bench_n=Count(relation)).order_by("-bench_n", "pk").first()
+
+
+def page_paths():
+    """(label, path) for every page and export; the detail pages are those with the most positions."""
+    meeting = most_positions(Meeting.objects.all(), "agenda_items__positions")
+    issue = most_positions(Issue.objects.all(), "agenda_items__positions")
+    participant = most_positions(Participant.objects.all(), "positions")
+    source = most_positions(Source.objects.all(), "positions")
+    missing = [name for name, row in [("meeting", meeting), ("issue", issue), ("participant", participant),
+                                      ("source", source)] if row is None]  # fmt: skip
+    if missing:
+        raise SystemExit(f"No {', '.join(missing)} in the database: was the synthetic data generated?")
+    return [
+        ("/", "/"),
+        ("/meetings/<slug>/", meeting.get_absolute_url()),
+        ("/issues/", "/issues/"),
+        ("/issues/<slug>/", issue.get_absolute_url()),
+        ("/participants/", "/participants/"),
+        ("/participants/<code>/", participant.get_absolute_url()),
+        ("/matrix/", "/matrix/"),
+        ("/matrix/?by=meeting", "/matrix/?by=meeting"),
+        ("/positions/", "/positions/"),
+        (f"/positions/?q={SEARCH_WORD}", f"/positions/?q={SEARCH_WORD}"),
+        ("/sources/<pk>/", source.get_absolute_url()),
+        ("/export/meetings.csv", "/export/meetings.csv"),
+        ("/export/positions.csv", "/export/positions.csv"),
+        ("/export/matrix.csv", "/export/matrix.csv"),
+        ("/export/kptracker-data.zip", "/export/kptracker-data.zip"),
+    ]
+
+
+class CopyCounter:
+    """Counts COPY statements, which Django's query log does not see.
+
+    exports/pgcopy.py runs COPY through psycopg2's copy_expert on the raw connection, past Django's
+    cursor wrapper, so CaptureQueriesContext misses it. On PostgreSQL every new connection gets a
+    cursor class that counts copy_expert / copy_to / copy_from calls (from any thread).
+    """
+
+    def __init__(self):
+        self.count = 0
+        if connection.vendor != "postgresql":
+            return
+        import psycopg2.extensions
+        from django.db.backends.signals import connection_created
+
+        counter = self
+
+        class CountingCursor(psycopg2.extensions.cursor):
+            def copy_expert(self, *args, **kwargs):
+                counter.count += 1
+                return super().copy_expert(*args, **kwargs)
+
+            def copy_to(self, *args, **kwargs):
+                counter.count += 1
+                return super().copy_to(*args, **kwargs)
+
+            def copy_from(self, *args, **kwargs):
+                counter.count += 1
+                return super().copy_from(*args, **kwargs)
+
+        def instrument(sender, connection, **kwargs):
+            connection.connection.cursor_factory = CountingCursor
+
+        connection_created.connect(instrument, weak=False)
+        if connection.connection is not None:
+            connection.connection.cursor_factory = CountingCursor
+
+
+def task_queries(skip=()):
+    """Per page and export: SQL statements sent (Django's log plus COPY), status, size, time; cache off."""
+    results = {}
+    copies = CopyCounter()
+    with no_page_cache():
+        c = client()
+        for label, path in page_paths():
+            if label in skip:
+                continue
+            copies_before = copies.count
+            with CaptureQueriesContext(connection) as captured:
+                status, size, ms = get(path, c)
+            results[label] = {
+                "path": path,
+                "status": status,
+                "queries": len(captured.captured_queries) + copies.count - copies_before,
+                "copy_statements": copies.count - copies_before,
+                "bytes": size,
+                "ms": round(ms, 1),
+            }
+    return {"queries": results}
+
+
+def export_queryset():
+    """The queryset /export/positions.csv exports with no filter (as exports/views.py positions_csv builds it)."""
+    filterset = PositionFilter(
+        QueryDict(""),
+        queryset=Position.objects.order_by(
+            "-agenda_item__meeting__start_date", "agenda_item__issue__title", "participant__name", "pk"
+        ),
+    )
+    if not filterset.is_valid():
+        raise SystemExit(f"PositionFilter rejects an empty query: {filterset.errors}")
+    return filterset.qs
+
+
+def plain_select(queryset):
+    """The SELECT of exports.tables.position_rows (the rows, unformatted), captured as Django sends it."""
+    _header, rows = position_rows(queryset)
+    with CaptureQueriesContext(connection) as captured:
+        next(rows, None)
+    rows.close()
+    selects = [q["sql"] for q in captured.captured_queries if "positions_position" in q["sql"]]
+    if len(selects) != 1:
+        raise SystemExit(f"expected one query over positions from position_rows, got {len(selects)}")
+    return DECLARE.sub("", selects[0]).strip()
+
+
+def task_export_sql():
+    """COPY statements for the export's rows: the plain SELECT, and the export's own statement if it has one."""
+    queryset = export_queryset()
+    result = {
+        "copy_sql": f"COPY ({plain_select(queryset)}) TO STDOUT WITH CSV HEADER",
+        "export_copy_sql": None,
+        "positions": Position.objects.count(),
+    }
+    if connection.vendor == "postgresql" and position_copy_sql is not None:
+        result["export_copy_sql"] = position_copy_sql(queryset)
+    return result
+
+
+def rate(rows, seconds):
+    return rows / seconds if seconds else None
+
+
+def task_export_profile():
+    """Rows/s of the Python path of the positions export, built up stage by stage, and of the whole view.
+
+    Each Python stage includes the ones before it, so the difference of two stages' time per row is
+    what the later stage adds: the database and driver alone (a server-side cursor, as position_rows
+    uses), then Django's values_list iterator and the row tuples, then neutralising and csv.writer.
+    On SQLite that is the export; on PostgreSQL the view may use COPY instead (exports/pgcopy.py).
+    test_client is the view itself, in this process, through the test client.
+    """
+    from django.db import transaction
+
+    queryset = export_queryset()
+    sql = plain_select(queryset)
+    stages = {}
+
+    with transaction.atomic():  # a named (server-side) cursor lives in a transaction
+        connection.ensure_connection()
+        started = time.perf_counter()
+        if connection.vendor == "postgresql":
+            cursor = connection.connection.cursor(name="bench_profile")
+            cursor.itersize = BATCH_SIZE
+            cursor.execute(sql)
+            n = sum(1 for _ in cursor)
+        else:  # SQLite streams from an ordinary cursor
+            cursor = connection.connection.cursor()
+            cursor.execute(sql)
+            n = 0
+            while batch := cursor.fetchmany(BATCH_SIZE):
+                n += len(batch)
+        cursor.close()
+        stages["server_cursor"] = rate(n, time.perf_counter() - started)
+
+    started = time.perf_counter()
+    header, rows = position_rows(queryset)
+    n = sum(1 for _ in rows)
+    stages["position_rows"] = rate(n, time.perf_counter() - started)
+
+    started = time.perf_counter()
+    header, rows = position_rows(queryset)
+    n_bytes = sum(len(chunk) for chunk in stream_csv(header, rows))
+    stages["stream_csv"] = rate(n, time.perf_counter() - started)
+
+    with no_page_cache():
+        status, _size, ms = get("/export/positions.csv")
+    if status != 200:
+        raise SystemExit(f"/export/positions.csv answered {status}")
+    stages["test_client"] = rate(n, ms / 1000)
+    return {"export_profile_rows_per_s": stages, "export_profile_rows": n, "export_profile_bytes": n_bytes}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tasks", nargs="+", choices=["matrix", "queries", "export-sql", "export-profile"])
+    parser.add_argument("--requests", type=int, default=15, help="requests per timing (median taken)")
+    parser.add_argument("--skip", action="append", default=[], help="a queries label to leave out")
+    args = parser.parse_args()
+    result = {"database_vendor": connection.vendor}
+    for task in args.tasks:
+        if task == "matrix":
+            result |= task_matrix(args.requests)
+        elif task == "queries":
+            result |= task_queries(set(args.skip))
+        elif task == "export-sql":
+            result |= task_export_sql()
+        elif task == "export-profile":
+            result |= task_export_profile()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

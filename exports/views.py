@@ -1,0 +1,86 @@
+"""The CSV exports of every view and the whole-dataset package.
+
+Each CSV export takes the same query parameters as its page and runs them through the same
+FilterSet, so the file holds exactly the rows the page shows, unpaginated.
+"""
+
+from django.db import connection
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from meetings.filters import MeetingFilter
+from meetings.models import Meeting
+from positions.filters import MatrixFilter, PositionFilter
+from positions.models import Position
+from positions.selectors import blocking_matrix
+
+from .csvwriter import csv_response, csv_stream_response, dated_filename
+from .package import stream_package_zip
+from .pgcopy import stream_position_copy
+from .tables import meeting_rows, position_rows
+
+
+def bad_filter_response(filterset):
+    """400, in plain text, naming every bad parameter: never a 500, never a silently unfiltered file."""
+    lines = []
+    for name, errors in filterset.errors.items():
+        label = "the filters" if name == "__all__" else f"parameter '{name}'"
+        lines.extend(f"Bad {label}: {error}" for error in errors)
+    return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def meetings_csv(request):
+    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.chronological())
+    if not filterset.is_valid():
+        return bad_filter_response(filterset)
+    return csv_response("kptracker-meetings", *meeting_rows(filterset.qs))
+
+
+@require_safe
+def positions_csv(request):
+    filterset = PositionFilter(
+        request.GET,
+        queryset=Position.objects.order_by(
+            "-agenda_item__meeting__start_date", "agenda_item__issue__title", "participant__name", "pk"
+        ),
+    )
+    if not filterset.is_valid():
+        return bad_filter_response(filterset)
+    if connection.vendor == "postgresql":
+        return csv_stream_response("kptracker-positions", stream_position_copy(filterset.qs))
+    return csv_response("kptracker-positions", *position_rows(filterset.qs))
+
+
+@require_safe
+def matrix_csv(request):
+    """The matrix as shown: a row per participant, a column per issue (or meeting), counts of meetings."""
+    filterset = MatrixFilter(request.GET, queryset=Position.objects.all())
+    if not filterset.is_valid():
+        return bad_filter_response(filterset)
+    matrix = blocking_matrix(filterset)
+    header = ["participant", "participant_code", "participant_kind", "has_veto"]
+    header += [column["slug"] for column in matrix["columns"]] + ["total"]
+    rows = (
+        [row.participant["name"], row.participant["code"], row.participant["kind"], row.participant["has_veto"]]
+        + [cell.count for cell in row.cells]
+        + [row.total]
+        for row in matrix["veto_rows"] + matrix["observer_rows"]
+    )
+    stem = "kptracker-matrix-by-meeting" if matrix["by_meeting"] else "kptracker-matrix"
+    return csv_response(stem, header, rows)
+
+
+@require_safe
+def data_package(request):
+    """The whole dataset as a zip of CSVs with datapackage.json and README.md, streamed as it is built."""
+    created = timezone.now()
+    response = StreamingHttpResponse(
+        stream_package_zip(created, url=request.build_absolute_uri()), content_type="application/zip"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=dated_filename("kptracker-data", "zip", timezone.localdate(created))
+    )
+    return response

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.timeline, name="timeline"),
+    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("participants/", views.participant_list, name="participant-list"),
+    path("participants/<str:code>/", views.participant_detail, name="participant-detail"),
+    path("sources/<int:pk>/", views.source_detail, name="source-detail"),
+    path("healthz/", views.health, name="health"),
+]

@@ -1,0 +1,211 @@
+"""Reads that span models: stance counts for charts, an issue's trajectory, the blocking matrix.
+
+Every function here runs a fixed number of queries whatever the data size, and counts in the
+database; Python only arranges the already-aggregated rows for display.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import quote_plus, urlencode
+
+from django.db.models import Aggregate, Case, CharField, Count, IntegerField, Value, When
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+
+from meetings.models import Meeting, MeetingKind
+
+from .models import Stance
+
+# The order stances are shown in: what stops a decision first.
+STANCE_ORDER = [
+    Stance.BLOCKS,
+    Stance.OPPOSES,
+    Stance.PROTESTS,
+    Stance.SUPPORTS,
+    Stance.ABSTAINS,
+    Stance.NEUTRAL,
+]
+STANCE_LABELS = dict(Stance.choices)
+
+
+def stance_order_expression(field_name="stance"):
+    return Case(
+        *[When(**{field_name: code}, then=Value(i)) for i, code in enumerate(STANCE_ORDER)],
+        output_field=IntegerField(),
+    )
+
+
+def stance_counts_by_meeting(positions):
+    """{meeting_id: {stance: count}} for a queryset of positions, in one aggregate query."""
+    counts = defaultdict(dict)
+    rows = positions.order_by().values_list("agenda_item__meeting_id", "stance").annotate(n=Count("id"))
+    for meeting_id, stance, n in rows:
+        counts[meeting_id][stance] = n
+    return counts
+
+
+def stance_counts_by_year(positions):
+    """{year: {stance: count}} in one aggregate query."""
+    counts = defaultdict(dict)
+    rows = (
+        positions.order_by()
+        .annotate(year=ExtractYear("agenda_item__meeting__start_date"))
+        .values_list("year", "stance")
+        .annotate(n=Count("id"))
+    )
+    for year, stance, n in rows:
+        counts[year][stance] = n
+    return dict(sorted(counts.items()))
+
+
+def stacked_chart(labels, counts_per_label, title):
+    """Chart.js-ready data (through json_script) and the same numbers as table rows.
+
+    ``counts_per_label`` is a list, parallel to ``labels``, of {stance: count}.
+    Stances with no count anywhere are left out.
+    """
+    used = [s for s in STANCE_ORDER if any(c.get(s) for c in counts_per_label)]
+    datasets = [{"key": s, "label": STANCE_LABELS[s], "data": [c.get(s, 0) for c in counts_per_label]} for s in used]
+    rows = [
+        {"label": label, "values": [c.get(s, 0) for s in used], "total": sum(c.values())}
+        for label, c in zip(labels, counts_per_label, strict=True)
+    ]
+    return {
+        "title": title,
+        "labels": list(labels),
+        "datasets": datasets,
+        "columns": [STANCE_LABELS[s] for s in used],
+        "rows": rows,
+    }
+
+
+@dataclass
+class MatrixRow:
+    participant: object
+    cells: list = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class MatrixCell:
+    count: int = 0
+    meetings: list = field(default_factory=list)
+    url: str = ""
+    shade: int = 0
+
+    # A cell names at most this many meetings (the latest); its link lists them all.
+    NAMED = 3
+
+    @property
+    def named(self):
+        return self.meetings[-self.NAMED :]
+
+    @property
+    def unnamed(self):
+        return max(0, self.count - self.NAMED)
+
+
+class DistinctIdList(Aggregate):
+    """The distinct ids of a group as one comma-separated string, on PostgreSQL and SQLite."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(DISTINCT (%(expressions)s)::text, ',')",
+            **extra_context,
+        )
+
+
+def blocking_matrix(filterset):
+    """Rows of participants, columns of issues (or meetings), cells counting distinct meetings.
+
+    Two queries: one aggregate row per non-empty cell (the count and the meeting ids, grouped in
+    the database), then the titles of the meetings those cells name.
+    """
+    by_meeting = filterset.columns == "meeting"
+    column_field = "agenda_item__meeting" if by_meeting else "agenda_item__issue"
+    cell_rows = list(
+        filterset.qs.order_by()
+        .values_list(
+            "participant_id",
+            "participant__code",
+            "participant__name",
+            "participant__kind",
+            "participant__has_veto",
+            f"{column_field}_id",
+            f"{column_field}__slug",
+            f"{column_field}__title",
+        )
+        .annotate(n=Count("agenda_item__meeting", distinct=True), meeting_ids=DistinctIdList("agenda_item__meeting"))
+    )
+    meeting_ids = {int(i) for row in cell_rows for i in row[-1].split(",")}
+    meetings = {
+        m_id: (start, title, f"{start:%Y} {MeetingKind(kind).label}")
+        for m_id, start, title, kind in Meeting.objects.filter(pk__in=meeting_ids).values_list(
+            "id", "start_date", "title", "kind"
+        )
+    }
+
+    participants, columns, cells = {}, {}, {}
+    for p_id, code, name, kind, veto, c_id, c_slug, c_title, n, ids in cell_rows:
+        participants[p_id] = {"id": p_id, "code": code, "name": name, "kind": kind, "has_veto": veto}
+        start = meetings[c_id][0] if by_meeting else None
+        columns[c_id] = {"id": c_id, "slug": c_slug, "title": c_title, "start": start}
+        cells[(p_id, c_id)] = (n, sorted(meetings[int(i)] for i in ids.split(",")))
+
+    if by_meeting:
+        column_list = sorted(columns.values(), key=lambda c: (c["start"], c["title"]))
+    else:
+        column_list = sorted(columns.values(), key=lambda c: c["title"])
+    biggest = max((n for n, _ in cells.values()), default=0)
+
+    base_query = _cell_base_query(filterset)
+    sections = {"veto": [], "observers": []}
+    for p in sorted(participants.values(), key=lambda p: p["name"]):
+        row = MatrixRow(participant=p)
+        for column in column_list:
+            n, named = cells.get((p["id"], column["id"]), (0, []))
+            cell = MatrixCell(count=n, meetings=[{"title": title, "short": short} for _, title, short in named])
+            if n:
+                cell.url = _cell_url(base_query, p["code"], column["slug"], by_meeting)
+                cell.shade = _shade(n, biggest)
+            row.cells.append(cell)
+            row.total += n
+        sections["veto" if p["has_veto"] else "observers"].append(row)
+    return {
+        "columns": column_list,
+        "by_meeting": by_meeting,
+        "veto_rows": sections["veto"],
+        "observer_rows": sections["observers"],
+        "biggest": biggest,
+        "is_empty": not participants,
+    }
+
+
+def _shade(count, biggest):
+    """One of five shading steps; the number is always printed too, so colour is never the only signal."""
+    if biggest <= 1:
+        return 1
+    return 1 + round(4 * (count - 1) / (biggest - 1))
+
+
+def _cell_base_query(filterset):
+    """The position list's URL and the query string every cell shares, built once per matrix."""
+    data = getattr(filterset.form, "cleaned_data", {}) or {}
+    query = [("stance", code) for code in filterset.stance_codes]
+    for name in ("year_from", "year_to", "kind"):
+        if data.get(name):
+            query.append((name, data[name]))
+    return reverse("positions:position-list"), urlencode(query)
+
+
+def _cell_url(base, code, column_slug, by_meeting):
+    path, shared = base
+    column = "meeting" if by_meeting else "issue"
+    return f"{path}?participant={quote_plus(code)}&{column}={quote_plus(column_slug)}&{shared}"

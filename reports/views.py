@@ -1,0 +1,37 @@
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from . import ratelimit
+from .forms import ErrorReportForm
+
+
+def _safe_page(request, page):
+    if page and page.startswith("/") and url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}):
+        return page[:500]
+    return ""
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_error(request):
+    """A short form: what is wrong, a source if any, an optional contact. Stored for editors."""
+    if request.method == "POST":
+        if not ratelimit.allow(request):
+            return render(request, "reports/too_many.html", status=429)
+        form = ErrorReportForm(request.POST)
+        if form.is_valid():
+            if not form.is_bot:
+                report = form.save(commit=False)
+                report.client = ratelimit.client_key(request)
+                report.save()
+            thanks = reverse("reports:thanks")
+            page = _safe_page(request, form.cleaned_data.get("page", ""))
+            return redirect(f"{thanks}?page={page}" if page else thanks)
+    else:
+        form = ErrorReportForm(initial={"page": _safe_page(request, request.GET.get("page", ""))})
+    return render(request, "reports/report_form.html", {"form": form})
+
+
+def thanks(request):
+    return render(request, "reports/thanks.html", {"page": _safe_page(request, request.GET.get("page", ""))})

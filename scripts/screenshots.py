@@ -1,0 +1,76 @@
+"""Full-page screenshots of the analyst pages at a laptop's and a phone's width.
+
+    python scripts/screenshots.py http://127.0.0.1:8000 [--out docs/screenshots]
+
+Needs a running server with the curated dataset (`make run`) and Debian's Chromium.
+Writes <page>-<width>.png, e.g. timeline-laptop.png and matrix-phone.png.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import urljoin
+
+from playwright.sync_api import sync_playwright
+
+# The same launch recipe as tests/browser/conftest.py.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PAGES = {
+    "timeline": "/",
+    "matrix": "/matrix/",
+    "meeting": "/meetings/2024-11-plenary-dubai/",
+    "issue": "/issues/russia-ukraine/",
+    "participant": "/participants/rus/",
+    "positions": "/positions/",
+}
+WIDTHS = {
+    "laptop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+def take(base_url, out):
+    out.mkdir(parents=True, exist_ok=True)
+    failures = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width, options in WIDTHS.items():
+            # No animation, so a chart is complete when the page has loaded.
+            context = browser.new_context(reduced_motion="reduce", **options)
+            page = context.new_page()
+            for name, path in PAGES.items():
+                response = page.goto(urljoin(base_url, path), wait_until="networkidle")
+                if response is None or not response.ok:
+                    failures.append(f"{path}: {response.status if response else 'no response'}")
+                    continue
+                target = out / f"{name}-{width}.png"
+                page.screenshot(path=target, full_page=True)
+                print(target)
+            context.close()
+        browser.close()
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("base_url", help="where the server answers, e.g. http://127.0.0.1:8000")
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"), help="folder for the PNG files")
+    args = parser.parse_args()
+    failures = take(args.base_url, args.out)
+    for failure in failures:
+        print(f"not captured: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

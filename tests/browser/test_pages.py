@@ -1,0 +1,208 @@
+"""The analyst pages in a real browser (Chromium through Playwright) on the curated dataset.
+
+Run them alone with `pytest -m browser`.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from meetings.models import Meeting, Source
+from positions.models import Position
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+RUSSIA_UKRAINE = "Russian diamonds and the war in Ukraine"
+SOURCE_SLUG = "2024-11-russia-blocks-ukraine-discussion"
+# Russia's cell for that issue in the default matrix (blocks only) links to exactly these filters.
+RUSSIA_CELL_QUERY = {"participant": ["RUS"], "issue": ["russia-ukraine"], "stance": ["blocks"]}
+
+PAGES = [
+    "/",
+    "/meetings/2024-11-plenary-dubai/",
+    "/issues/",
+    "/issues/russia-ukraine/",
+    "/participants/",
+    "/participants/rus/",
+    "/matrix/",
+    "/matrix/?by=meeting",
+    "/positions/",
+    "/sources/{source}/",
+]
+
+
+def test_every_page_loads_without_console_errors_or_failed_requests(page, problems):
+    """One page visits them all (a database reload per page would double the suite's time)."""
+    source = Source.objects.get(slug=SOURCE_SLUG).pk
+    failures = {}
+    for path in PAGES:
+        path = path.format(source=source)
+        problems.clear()
+        response = page.goto(path, wait_until="networkidle")
+        if response.status != 200:
+            problems.append(f"HTTP {response.status} for the page itself")
+        if page.locator("main h1").count() != 1:
+            problems.append("no single <h1> in <main>")
+        if problems:
+            failures[path] = list(problems)
+    assert not failures, "\n".join(f"{path}:\n  " + "\n  ".join(found) for path, found in failures.items())
+
+
+CHART_STATE = """canvas => {
+  const chart = canvas.kptrackerChart;
+  const table = canvas.closest("figure").querySelector("table");
+  const text = cell => cell.textContent.trim();
+  return {
+    drawn: canvas.dataset.drawn,
+    size: [canvas.clientWidth, canvas.clientHeight],
+    json: JSON.parse(document.getElementById(canvas.dataset.chart).textContent),
+    chart: chart && {
+      labels: Array.from(chart.data.labels),
+      datasets: chart.data.datasets.map(set => ({label: set.label, data: Array.from(set.data)})),
+    },
+    head: Array.from(table.tHead.rows[0].cells, text),
+    rows: Array.from(table.tBodies[0].rows, row => Array.from(row.cells, text)),
+  };
+}"""
+
+
+@pytest.mark.parametrize(
+    "path,chart_id,positions",
+    [
+        ("/", "timeline-chart", {}),
+        ("/issues/russia-ukraine/", "issue-chart", {"agenda_item__issue__slug": "russia-ukraine"}),
+        ("/participants/rus/", "participant-chart", {"participant__code": "RUS"}),
+    ],
+)
+def test_chart_is_drawn_with_the_numbers_of_its_data_and_table(page, problems, path, chart_id, positions):
+    page.goto(path)  # waits for the load event: charts.js has run by then
+    state = page.locator(f"canvas#{chart_id}").evaluate(CHART_STATE)
+
+    assert state["drawn"] == "true", "charts.js did not draw the chart"
+    assert min(state["size"]) > 50, "the canvas has no room to draw in"
+    json = state["json"]
+    assert state["chart"] == {
+        "labels": json["labels"],
+        "datasets": [{"label": s["label"], "data": s["data"]} for s in json["datasets"]],
+    }
+    # The table: a label column, one column per stance in the chart's order, then the total.
+    assert state["head"][1:] == [s["label"] for s in json["datasets"]] + ["total"]
+    assert [row[0] for row in state["rows"]] == json["labels"]
+    for i, row in enumerate(state["rows"]):
+        values = [int(cell) for cell in row[1:]]
+        assert values[:-1] == [s["data"][i] for s in json["datasets"]]
+        assert values[-1] == sum(values[:-1])
+    # And the numbers are this page's positions, all of them.
+    total = sum(sum(s["data"]) for s in json["datasets"])
+    assert total == Position.objects.filter(**positions).count() > 0
+    assert not problems, "\n".join(problems)
+
+
+def test_matrix_cell_opens_the_positions_it_counts(page, problems):
+    page.goto("/matrix/")
+    column = page.locator("table.matrix thead th").all_inner_texts().index(RUSSIA_UKRAINE)
+    russia = page.locator("table.matrix tbody tr").filter(has=page.locator('th a[href="/participants/rus/"]'))
+    link = russia.locator(":scope > *").nth(column).locator("a")
+    count = int(link.locator(".n").inner_text())
+    named_meetings = link.get_attribute("title").split("; ")
+    assert count == len(named_meetings) > 0
+
+    link.click()
+    page.wait_for_url("**/positions/?*")
+    assert parse_qs(urlsplit(page.url).query) == RUSSIA_CELL_QUERY
+
+    rows = page.locator("article.position")
+    listed_meetings = rows.locator('header a[href^="/meetings/"]').all_inner_texts()
+    assert len(set(listed_meetings)) == count
+    assert sorted(listed_meetings) == sorted(named_meetings)
+    for row in rows.all():
+        assert row.locator('header a[href="/participants/rus/"]').inner_text() == "Russia"
+        assert row.locator(".stance-badge").inner_text() == "blocks"
+        assert row.locator('header a[href^="/issues/"]').inner_text() == RUSSIA_UKRAINE
+    expected = Position.objects.filter(
+        participant__code="RUS", agenda_item__issue__slug="russia-ukraine", stance="blocks"
+    ).values_list("pk", flat=True)
+    assert {row.get_attribute("id") for row in rows.all()} == {f"position-{pk}" for pk in expected}
+    assert not problems, "\n".join(problems)
+
+
+def assert_only_plenaries_listed(page):
+    assert parse_qs(urlsplit(page.url).query)["kind"] == ["plenary"]
+    cards = page.locator("li.meeting-card")
+    titles = cards.locator("h3").all_inner_texts()
+    plenaries = Meeting.objects.filter(kind="plenary").values_list("title", flat=True)
+    assert sorted(titles) == sorted(plenaries)
+    assert 0 < len(titles) < Meeting.objects.count()
+    assert set(cards.locator(".badge.kind").all_inner_texts()) == {"plenary"}
+    assert page.get_by_label("Meeting kind").input_value() == "plenary"
+
+
+def test_timeline_filter_narrows_the_meetings_and_survives_a_reload(page, problems):
+    page.goto("/")
+    assert page.locator("li.meeting-card").count() == Meeting.objects.count()
+
+    form = page.get_by_role("search", name="Filter meetings")
+    form.get_by_label("Meeting kind").select_option("plenary")
+    form.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/?*kind=plenary*")
+    assert_only_plenaries_listed(page)
+
+    page.reload()
+    assert_only_plenaries_listed(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_matrix_is_usable_at_a_phone_width(new_page, problems):
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    page.goto("/matrix/")
+    # A phone widens its layout viewport (window.innerWidth) to fit content that overflows, so the
+    # document is measured against the phone's own width too.
+    width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= min(inner_width, PHONE["width"]) + 1, f"the page is {width}px wide on a {PHONE['width']}px phone"
+
+    region = page.get_by_role("region", name="Blocking matrix, scrolls sideways")
+    box = region.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "the matrix fits, nothing to scroll"
+
+    russia = page.locator("table.matrix tbody tr").filter(has=page.locator('th a[href="/participants/rus/"]'))
+    name = russia.locator("th[scope=row]")
+    last_cell = russia.locator("td").last
+    name.scroll_into_view_if_needed()
+    name_before, last_before = name.bounding_box(), last_cell.bounding_box()
+    region.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    scrolled = region.evaluate("el => el.scrollLeft")
+    assert scrolled > 0
+    assert last_cell.bounding_box()["x"] == pytest.approx(last_before["x"] - scrolled, abs=1)
+    # The name column stays where it was, on top of the cells that scrolled under it.
+    name_after = name.bounding_box()
+    assert name_after["x"] == pytest.approx(name_before["x"], abs=1)
+    assert name_after["x"] >= 0 and name_after["x"] + name_after["width"] <= PHONE["width"]
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('th')?.innerText",
+        [name_after["x"] + name_after["width"] / 2, name_after["y"] + name_after["height"] / 2],
+    )
+    assert on_top is not None and "Russia" in on_top
+
+    column = page.locator("table.matrix thead th").all_inner_texts().index(RUSSIA_UKRAINE)
+    cell = russia.locator(":scope > *").nth(column).locator("a")
+    cell.tap()
+    page.wait_for_url("**/positions/?*")
+    assert parse_qs(urlsplit(page.url).query) == RUSSIA_CELL_QUERY
+    assert page.locator("article.position").count() > 0
+    assert not problems, "\n".join(problems)
+
+
+def test_tab_reaches_the_skip_link_first_and_it_moves_focus_to_main(page, problems):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.inner_text() == "Skip to content"
+    box = skip.bounding_box()
+    assert box["x"] >= 0 and box["y"] >= 0, "the focused skip link is off screen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert urlsplit(page.url).fragment == "main"
+    assert not problems, "\n".join(problems)
