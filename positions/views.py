@@ -38,6 +38,7 @@ def issue_detail(request, slug):
     for item_id, stance, code, name in who:
         by_item[item_id].setdefault(stance, []).append({"code": code, "name": name})
     for item in items:
+        item.issue = issue  # every item is this issue's; the outcome chip names it without a query per item
         item.who = [(stance, by_item[item.pk][stance]) for stance in STANCE_ORDER if stance in by_item[item.pk]]
     counts = stance_counts_by_meeting(Position.objects.filter(agenda_item__issue=issue))
     chart = stacked_chart(

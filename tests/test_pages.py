@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from positions.models import Position
+from positions.models import AgendaItem, Position
 from tests.factories import (
     AgendaItemFactory,
     MeetingFactory,
@@ -237,7 +237,20 @@ def test_query_count_does_not_grow_with_the_data(client, path):
     world = build_world(scale=1)
     path = path.replace("SOURCE", f"/sources/{world['source'].pk}/")
     small = _query_count(client, path)
-    build_world(scale=3, prefix="x")  # 27 times the positions
+    larger = build_world(scale=3, prefix="x")  # 27 times the positions
     Position.objects.filter(participant__code__startswith="X").update(source=world["source"])
+    # The first issue and participant turn up at every new meeting too, so their pages grow as well.
+    items = AgendaItem.objects.bulk_create(
+        [AgendaItem(meeting=m, issue=world["issues"][0], outcome="no_consensus") for m in larger["meetings"]]
+    )
+    Position.objects.bulk_create(
+        [
+            Position(
+                agenda_item=item, participant=p, stance="blocks", attribution="stated", quote="q", source=world["source"]
+            )
+            for item in items
+            for p in world["participants"]
+        ]
+    )
     large = _query_count(client, path)
     assert small == large, f"{path}: {small} queries at 1x, {large} at 27x the rows"
