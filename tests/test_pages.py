@@ -246,7 +246,12 @@ def test_query_count_does_not_grow_with_the_data(client, path):
     Position.objects.bulk_create(
         [
             Position(
-                agenda_item=item, participant=p, stance="blocks", attribution="stated", quote="q", source=world["source"]
+                agenda_item=item,
+                participant=p,
+                stance="blocks",
+                attribution="stated",
+                quote="q",
+                source=world["source"],
             )
             for item in items
             for p in world["participants"]
