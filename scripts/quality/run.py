@@ -164,9 +164,7 @@ def run_lighthouse(base, pages, out, report, runs):
         ]
         notes += [f"below 0.9: {k}: {'; '.join(v)}" for k, v in failing.items() if v and scores[k] >= LIGHTHOUSE_MIN]
         if scores["performance"] < LIGHTHOUSE_MIN and PERFORMANCE_SOFT:
-            notes.append(
-                f"MISSED: performance {scores['performance']} < {LIGHTHOUSE_MIN} (soft in CI)"
-            )
+            notes.append(f"MISSED: performance {scores['performance']} < {LIGHTHOUSE_MIN} (soft in CI)")
         if scores["performance"] < LIGHTHOUSE_MIN:
             notes.append(
                 f"host: benchmark index {benchmark:.0f}, "

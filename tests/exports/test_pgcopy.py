@@ -18,7 +18,7 @@ pytestmark = [
 ]
 
 AWKWARD = [
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "+1",
     "-2",
     "@SUM(A1)",
@@ -45,7 +45,7 @@ def test_copy_and_python_paths_write_the_same_rows(kp_data):
     copied = parse(stream_position_copy(queryset))
     assert copied == python
     quotes = {row[header.index("quote")] for row in copied[1:]}
-    assert "'=HYPERLINK(\"http://x\")" in quotes and 'A "quoted", comma\nand a line break' in quotes
+    assert '\'=HYPERLINK("http://x")' in quotes and 'A "quoted", comma\nand a line break' in quotes
 
 
 def test_the_positions_export_uses_copy_and_honours_filters(client, kp_data):
