@@ -19,7 +19,8 @@ from positions.selectors import blocking_matrix
 from .csvwriter import csv_response, csv_stream_response, dated_filename
 from .package import stream_package_zip
 from .pgcopy import stream_position_copy
-from .tables import meeting_rows, position_rows
+from .sqlcsv import stream_position_sqlite
+from .tables import meeting_rows
 
 
 def bad_filter_response(filterset):
@@ -49,9 +50,8 @@ def positions_csv(request):
     )
     if not filterset.is_valid():
         return bad_filter_response(filterset)
-    if connection.vendor == "postgresql":
-        return csv_stream_response("kptracker-positions", stream_position_copy(filterset.qs))
-    return csv_response("kptracker-positions", *position_rows(filterset.qs))
+    stream = stream_position_copy if connection.vendor == "postgresql" else stream_position_sqlite
+    return csv_stream_response("kptracker-positions", stream(filterset.qs))
 
 
 @require_safe

@@ -1,4 +1,5 @@
-"""On PostgreSQL positions.csv comes from COPY: it must hold exactly what the Python path writes."""
+"""positions.csv comes from a SELECT that formats every cell in SQL (COPY on PostgreSQL, csv.writer on
+SQLite): it must hold exactly what the Python path, exports.tables.position_rows, writes."""
 
 import csv
 import io
@@ -8,14 +9,13 @@ from django.db import connection
 
 from exports.csvwriter import stream_csv
 from exports.pgcopy import stream_position_copy
+from exports.sqlcsv import stream_position_sqlite
 from exports.tables import position_rows
 from positions.models import Position
 from tests.factories import PositionFactory, SourceFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's"),
-]
+pytestmark = pytest.mark.django_db
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 
 AWKWARD = [
     '=HYPERLINK("http://x")',
@@ -35,20 +35,32 @@ def parse(chunks):
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
-def test_copy_and_python_paths_write_the_same_rows(kp_data):
+def sql_path():
+    return stream_position_copy if connection.vendor == "postgresql" else stream_position_sqlite
+
+
+def test_the_sql_and_python_paths_write_the_same_rows(kp_data):
     source = SourceFactory(title="=cmd|' /C calc'!A0", text="x")
-    for i, text in enumerate(AWKWARD):
+    # PostgreSQL text cannot hold a NUL; SQLite's can, and it must be guarded there too.
+    awkward = AWKWARD + (["\0NUL first"] if connection.vendor == "sqlite" else [])
+    for i, text in enumerate(awkward):
         PositionFactory(quote=text, source=source, note=text, source_location=f"-{i}")
     queryset = Position.objects.order_by("pk")
     header, rows = position_rows(queryset)
     python = parse(stream_csv(header, rows))
-    copied = parse(stream_position_copy(queryset))
+    copied = parse(sql_path()(queryset))
+    assert len(copied) == Position.objects.count() + 1
     assert copied == python
     quotes = {row[header.index("quote")] for row in copied[1:]}
     assert '\'=HYPERLINK("http://x")' in quotes and 'A "quoted", comma\nand a line break' in quotes
 
 
-def test_the_positions_export_uses_copy_and_honours_filters(client, kp_data):
+def test_an_empty_selection_is_the_header_alone(kp_data):
+    header, _rows = position_rows(Position.objects.none())
+    assert parse(sql_path()(Position.objects.none())) == [header]
+
+
+def test_the_positions_export_honours_filters(client, kp_data):
     response = client.get("/export/positions.csv", {"participant": "RUS", "stance": "blocks"})
     rows = parse(response.streaming_content)
     expected = Position.objects.filter(participant__code="RUS", stance="blocks").count()
@@ -56,6 +68,7 @@ def test_the_positions_export_uses_copy_and_honours_filters(client, kp_data):
     assert {row[rows[0].index("participant_code")] for row in rows[1:]} == {"RUS"}
 
 
+@postgresql_only
 def test_a_client_that_stops_reading_leaves_the_connection_usable(kp_data):
     PositionFactory.create_batch(50, quote="x" * 2000)
     chunks = stream_position_copy(Position.objects.all())
