@@ -8,7 +8,8 @@ import contextlib
 import queue
 import threading
 
-from django.db import connection
+import psycopg2
+from django.db import DatabaseError, OperationalError, connection
 
 from .csvwriter import neutralise
 from .sqlcsv import position_csv_sql
@@ -51,12 +52,19 @@ class _QueueWriter:
 
 
 def stream_position_copy(queryset):
-    """Yield positions.csv: the header, then COPY's output in ~64 KB chunks."""
-    copy_sql = position_copy_sql(queryset)
+    """Yield positions.csv: the header with COPY's first output, then the rest in ~64 KB chunks.
+
+    Nothing is yielded before COPY has produced something (or ended), so a database that is gone
+    when the export starts fails the first chunk, and kptracker.middleware.StreamStartGuard answers
+    the friendly 503 instead of a 200 whose body breaks off. Once data has gone out, a failure can
+    only cut the download short, which the client sees as an incomplete transfer.
+    """
     # COPY ends lines with LF (the Python path with CRLF): both are read alike by every CSV reader,
     # and rewriting COPY's output would also rewrite line breaks inside quoted quotes.
-    yield ",".join(neutralise(name) for name in _header(POSITION_COLUMNS)) + "\n"
+    header = ",".join(neutralise(name) for name in _header(POSITION_COLUMNS)) + "\n"
+    copy_sql = position_copy_sql(queryset)
     if copy_sql is None:
+        yield header
         return
     connection.ensure_connection()
     raw = connection.connection
@@ -77,6 +85,9 @@ def stream_position_copy(queryset):
     thread.start()
     try:
         while (chunk := chunks.get()) is not _DONE:
+            if header:
+                chunk = (header.encode() if isinstance(chunk, bytes) else header) + chunk
+                header = None
             yield chunk
     finally:
         stop.set()
@@ -85,4 +96,25 @@ def stream_position_copy(queryset):
                 chunks.get(timeout=0.1)
         thread.join()
     if failure:
-        raise failure[0]
+        raise _as_database_error(failure[0], raw)
+    if header:  # COPY wrote nothing: no row matched
+        yield header
+
+
+def _as_database_error(exc, raw):
+    """COPY's failure as Django's database error, so the middleware can tell an outage from a bug.
+
+    COPY runs on the raw psycopg2 connection, past Django's error wrapping. A lost server can also
+    surface as a non-database exception from inside psycopg2 (a SystemError was seen when PostgreSQL
+    shut down mid-COPY); a closed connection says which it was.
+    """
+    connection.errors_occurred = True  # the health check drops the connection before its next use
+    if isinstance(exc, psycopg2.Error):
+        try:
+            with connection.wrap_database_errors:
+                raise exc
+        except DatabaseError as wrapped:
+            return wrapped
+    if raw.closed:
+        return OperationalError("the database connection was lost during the export")
+    return exc

@@ -76,3 +76,25 @@ def test_a_client_that_stops_reading_leaves_the_connection_usable(kp_data):
     next(chunks)
     chunks.close()
     assert Position.objects.count() >= 50
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_database_lost_before_copy_writes_fails_the_first_chunk_as_a_database_error(monkeypatch):
+    """Nothing may go out before COPY has: StreamStartGuard then turns the failure into the 503 page."""
+    from django.db import OperationalError
+
+    import exports.pgcopy
+
+    # COPY whose server process ends itself, as a PostgreSQL shutdown ends every backend.
+    monkeypatch.setattr(
+        exports.pgcopy, "position_copy_sql", lambda qs: "COPY (SELECT pg_terminate_backend(pg_backend_pid())) TO STDOUT"
+    )
+    chunks = stream_position_copy(Position.objects.all())
+    try:
+        with pytest.raises(OperationalError):
+            next(chunks)
+    finally:
+        chunks.close()
+        connection.close()
+    assert Position.objects.count() == 0  # and the next use reconnects
