@@ -7,7 +7,9 @@ from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
-EMPTY_CELL = format_html('<td class="cell empty-cell"><span class="visually-hidden">{}</span></td>', 0)
+# Most cells are empty: kept short (a 200 x 60 matrix has some 10,000 of them), the 0 read out by
+# screen readers and hidden on screen by the stylesheet (.matrix td.e span).
+EMPTY_CELL = format_html('<td class="e"><span>{}</span></td>', 0)
 CELL = (
     '<td class="cell shade-{}"><a href="{}" title="{}"><span class="n">{}</span>'
     '<span class="names">{}{}</span></a></td>'
