@@ -105,6 +105,9 @@ class MatrixCell:
         return max(0, self.count - self.NAMED)
 
 
+EMPTY_CELL = MatrixCell()  # shared by every empty cell of every matrix: never changed
+
+
 class DistinctIdList(Aggregate):
     """The distinct ids of a group as one comma-separated string, on PostgreSQL and SQLite."""
 
@@ -170,12 +173,19 @@ def blocking_matrix(filterset):
     for p in sorted(participants.values(), key=lambda p: p["name"]):
         row = MatrixRow(participant=p)
         for column in column_list:
-            n, named = cells.get((p["id"], column["id"]), (0, []))
-            cell = MatrixCell(count=n, meetings=[{"title": title, "short": short} for _, title, short in named])
-            if n:
-                cell.url = _cell_url(base_query, p["code"], column["slug"], by_meeting)
-                cell.shade = _shade(n, biggest)
-            row.cells.append(cell)
+            hit = cells.get((p["id"], column["id"]))
+            if hit is None:  # most cells: one shared empty cell, nothing to build
+                row.cells.append(EMPTY_CELL)
+                continue
+            n, named = hit
+            row.cells.append(
+                MatrixCell(
+                    count=n,
+                    meetings=[{"title": title, "short": short} for _, title, short in named],
+                    url=_cell_url(base_query, p["code"], column["slug"], by_meeting),
+                    shade=_shade(n, biggest),
+                )
+            )
             row.total += n
         sections["veto" if p["has_veto"] else "observers"].append(row)
     return {
