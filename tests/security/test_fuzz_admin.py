@@ -178,3 +178,13 @@ def test_an_id_beyond_64_bits_in_an_autocomplete_field_is_a_form_error(admin_cli
     response = admin_client_logged_in.post(reverse("admin:meetings_participantalias_add"), {"participant": str(2**63)})
     assert response.status_code == 200
     assert response.context["errors"]
+
+
+@pytest.mark.parametrize("ids", [[str(2**63)], ["1", str(2**70)], ["-" + str(2**63 + 1)], ["not-an-id"]])
+def test_impossible_ids_in_a_many_to_many_field_are_a_form_error(admin_client_logged_in, kp_data, ids):
+    """Found by the fuzzing above: on SQLite a meeting's sources with an id beyond 64 bits was a 500."""
+    data = {"title": "A meeting", "slug": "a-meeting", "kind": "plenary", "status": "held", "start_date": "2025-11-10"}
+    data |= {"date_precision": "day", "sources": ids}
+    response = admin_client_logged_in.post(reverse("admin:meetings_meeting_add"), data)
+    assert response.status_code == 200
+    assert "sources" in response.context["adminform"].form.errors
