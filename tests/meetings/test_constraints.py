@@ -118,3 +118,10 @@ def test_deleting_a_meeting_takes_its_agenda_and_positions():
     position.agenda_item.meeting.delete()
     assert not Position.objects.exists()
     assert not Meeting.objects.exists()
+
+
+def test_an_in_lookup_ignores_ids_no_column_can_hold():
+    """On SQLite an id beyond 64 bits in an `in` list raised OverflowError (kptracker/lookups.py)."""
+    meeting = MeetingFactory()
+    assert list(Meeting.objects.filter(pk__in=[2**70, meeting.pk])) == [meeting]
+    assert not Meeting.objects.filter(pk__in=[2**63, -(2**63) - 1]).exists()
