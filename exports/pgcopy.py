@@ -11,9 +11,7 @@ import threading
 import psycopg2
 from django.db import DatabaseError, OperationalError, connection
 
-from .csvwriter import neutralise
-from .sqlcsv import position_csv_sql
-from .tables import POSITION_COLUMNS, _header
+from .sqlcsv import header_line, position_csv_sql
 
 CHUNK = 64 * 1024
 _DONE = object()
@@ -61,7 +59,7 @@ def stream_position_copy(queryset):
     """
     # COPY ends lines with LF (the Python path with CRLF): both are read alike by every CSV reader,
     # and rewriting COPY's output would also rewrite line breaks inside quoted quotes.
-    header = ",".join(neutralise(name) for name in _header(POSITION_COLUMNS)) + "\n"
+    header = header_line("\n")
     copy_sql = position_copy_sql(queryset)
     if copy_sql is None:
         yield header

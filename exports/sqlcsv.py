@@ -134,6 +134,11 @@ def position_csv_records(queryset):
     return queryset.annotate(csv_record=SQLiteCSVRecord(*_expressions().values())).values_list("csv_record")
 
 
+def header_line(line_end):
+    """positions.csv's header row, the names guarded like every other cell."""
+    return ",".join(neutralise(name) for name in _header(POSITION_COLUMNS)) + line_end
+
+
 def _sql_or_none(values):
     try:
         return values.query.sql_with_params()
@@ -148,7 +153,7 @@ def position_csv_sql(queryset):
 
 def stream_position_sqlite(queryset):
     """Yield positions.csv from SQLite: the header, then one chunk per BATCH_SIZE records."""
-    yield ",".join(neutralise(name) for name in _header(POSITION_COLUMNS)) + "\r\n"
+    yield header_line("\r\n")
     query = _sql_or_none(position_csv_records(queryset))
     if query is None:
         return
