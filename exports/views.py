@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from kptracker.params import Parameters
 from meetings.filters import MeetingFilter
 from meetings.models import Meeting
 from positions.filters import MatrixFilter, PositionFilter
@@ -27,7 +28,7 @@ def bad_filter_response(filterset):
     """400, in plain text, naming every bad parameter: never a 500, never a silently unfiltered file."""
     lines = []
     for name, errors in filterset.errors.items():
-        label = "the filters" if name == "__all__" else f"parameter '{name}'"
+        label = "request" if name == "__all__" else f"parameter '{name}'"
         lines.extend(f"Bad {label}: {error}" for error in errors)
     return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
 
@@ -76,6 +77,12 @@ def matrix_csv(request):
 @require_safe
 def data_package(request):
     """The whole dataset as a zip of CSVs with datapackage.json and README.md, streamed as it is built."""
+    if unknown := Parameters().unknown(request.GET):
+        return HttpResponse(
+            f"Bad parameter '{unknown[0][:40]}': the data package takes no parameters; it holds the whole dataset.\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     created = timezone.now()
     response = StreamingHttpResponse(
         stream_package_zip(created, url=request.build_absolute_uri()), content_type="application/zip"

@@ -242,10 +242,11 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kptracker-default"},
+        # Bounded in bytes per worker too (kptracker/cache.py): a matrix page can be megabytes.
         "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "kptracker.cache.BoundedLocMemCache",
             "LOCATION": "kptracker-pages",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": 2000, "MAX_BYTES": env_int("PAGE_CACHE_MAX_MB", 64) * 1024 * 1024},
         },
     }
 

@@ -14,7 +14,10 @@ from django.core.cache import caches
 from django.db import DatabaseError
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.encoding import escape_uri_path
+
+from kptracker.params import Parameters
 
 from .models import DataVersion
 
@@ -48,31 +51,51 @@ def connect_signals(models):
             )
 
 
-def _key(request, version):
-    query = sorted(request.GET.lists())
-    digest = hashlib.sha256(repr((request.path, query)).encode("utf-8", "surrogatepass")).hexdigest()
+def _key(request, parameters, version):
+    """The canonical request: scheme, host, path and the parameters the page reads, normalised.
+
+    Host and scheme are part of it because pages hold absolute links (canonical URL, feeds).
+    """
+    canonical = (request.scheme, request.get_host(), request.path, parameters.canonical_items(request.GET))
+    digest = hashlib.sha256(repr(canonical).encode("utf-8", "surrogatepass")).hexdigest()
     return f"page:v{version}:{digest}"
 
 
-def cached_page(view):
-    """Serve a GET page from the page cache; store 200 answers. Headers are added by middleware after."""
+def cached_page(filterset=None, *, also=()):
+    """Serve a GET page from the page cache; store 200 answers. Headers are added by middleware after.
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        cache = caches[PAGE_CACHE]
-        key = _key(request, current_version())
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
-            response["X-Page-Cache"] = "miss"
+    `filterset` and `also` declare the parameters the page takes (kptracker/params.py). A request
+    with any other parameter (a tracking tag, a typo) is redirected to the same URL without it, so
+    shared links keep working and unknown parameters cannot multiply cached copies of a page.
+    """
+    parameters = Parameters(filterset, also)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            if parameters.unknown(request.GET):
+                query = parameters.without_unknown(request.GET)
+                return HttpResponseRedirect(escape_uri_path(request.path) + (f"?{query}" if query else ""))
+            return _serve(request, parameters, view, args, kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _serve(request, parameters, view, args, kwargs):
+    cache = caches[PAGE_CACHE]
+    key = _key(request, parameters, current_version())
+    hit = cache.get(key)
+    if hit is not None:
+        content, content_type = hit
+        response = HttpResponse(content, content_type=content_type)
+        response["X-Page-Cache"] = "hit"
         return response
-
-    return wrapper
+    response = view(request, *args, **kwargs)
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+        response["X-Page-Cache"] = "miss"
+    return response

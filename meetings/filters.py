@@ -10,7 +10,12 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 
+from kptracker.params import LOWER, UPPER, StrictFilterSet, fold_case
+
 from .models import Meeting, MeetingKind, Participant
+
+# Several values of one filter mean "any of them": ?participant=RUS&participant=USA.
+SEVERAL_HELP = "Choose several with Ctrl or ⌘."
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -39,7 +44,26 @@ class YearRangeForm(forms.Form):
         return data
 
 
-class YearRangeFilterSet(django_filters.FilterSet):
+def several(widget_size=5):
+    return forms.SelectMultiple(attrs={"size": widget_size})
+
+
+class RecordsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Records named by code or slug in the URL, filtered by the foreign key itself (no join to the
+    records' table, no duplicate rows)."""
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v}
+
+
+def code_choices_filter(queryset, to_field_name, how, **kwargs):
+    """Several records by code or slug, matched whatever the case."""
+    kwargs.setdefault("widget", several())
+    kwargs.setdefault("help_text", SEVERAL_HELP)
+    return fold_case(RecordsFilter(queryset=queryset, to_field_name=to_field_name, distinct=False, **kwargs), how)
+
+
+class YearRangeFilterSet(StrictFilterSet):
     """`year_from` and `year_to` over a date field, as index-friendly date comparisons."""
 
     date_field = "start_date"
@@ -55,25 +79,21 @@ class YearRangeFilterSet(django_filters.FilterSet):
 
 
 def participant_choice_filter(**kwargs):
-    return django_filters.ModelChoiceFilter(
-        queryset=Participant.objects.only("code", "name").order_by("name"),
-        to_field_name="code",
-        label="Participant",
-        empty_label="any participant",
-        **kwargs,
-    )
+    """Participants by code (stored in capitals: `rus` is RUS)."""
+    queryset = Participant.objects.only("code", "name").order_by("name")
+    return code_choices_filter(queryset, "code", UPPER, label="Participant", **kwargs)
 
 
 def issue_choice_filter(**kwargs):
     from positions.models import Issue
 
-    return django_filters.ModelChoiceFilter(
-        queryset=Issue.objects.only("slug", "title").order_by("title"),
-        to_field_name="slug",
-        label="Issue",
-        empty_label="any issue",
-        **kwargs,
-    )
+    queryset = Issue.objects.only("slug", "title").order_by("title")
+    return code_choices_filter(queryset, "slug", LOWER, label="Issue", **kwargs)
+
+
+def meeting_choice_filter(**kwargs):
+    queryset = Meeting.objects.only("slug", "title", "start_date").order_by("-start_date")
+    return code_choices_filter(queryset, "slug", LOWER, label="Meeting", **kwargs)
 
 
 class MeetingFilter(YearRangeFilterSet):
@@ -88,12 +108,30 @@ class MeetingFilter(YearRangeFilterSet):
         form = YearRangeForm
         fields = ["year_from", "year_to", "kind", "issue", "participant"]
 
+    # An empty choice arrives as an empty queryset, which django-filter does not count as "no value".
+
     def filter_issue(self, queryset, name, value):
         from positions.models import AgendaItem
 
-        return queryset.filter(Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"), issue=value)))
+        if not value:
+            return queryset
+        return queryset.filter(Exists(AgendaItem.objects.filter(meeting=OuterRef("pk"), issue__in=value)))
 
     def filter_participant(self, queryset, name, value):
         from positions.models import Position
 
-        return queryset.filter(Exists(Position.objects.filter(agenda_item__meeting=OuterRef("pk"), participant=value)))
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(Position.objects.filter(agenda_item__meeting=OuterRef("pk"), participant__in=value))
+        )
+
+    def positions(self, positions):
+        """The positions the counts and the chart should hold: at the chosen meetings, and of the chosen
+        participants on the chosen issues (a meeting chosen for Russia counts Russia's positions only)."""
+        positions = positions.filter(agenda_item__meeting__in=self.qs.values("pk"))
+        if participants := self.chosen("participant"):
+            positions = positions.filter(participant__in=participants)
+        if issues := self.chosen("issue"):
+            positions = positions.filter(agenda_item__issue__in=issues)
+        return positions

@@ -17,31 +17,47 @@ from .models import Meeting, Participant, Source
 from .pagination import paginate
 
 
-@cached_page
+@cached_page(MeetingFilter)
 def timeline(request):
-    """Every meeting in time order, grouped by year, with agenda chips, counts and a stacked chart."""
+    """Every meeting in time order, grouped by year, with agenda chips, counts and a stacked chart.
+
+    The counts and the chart follow the filters: with participants chosen they count those
+    participants' positions, with issues chosen the positions (and agenda items) on those issues.
+    """
     filterset = MeetingFilter(request.GET or None, queryset=Meeting.objects.with_chair().chronological())
     valid = not filterset.is_bound or filterset.is_valid()
     selected = filterset.qs if valid else Meeting.objects.none()
-    meetings = list(
-        selected.prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("issue").order_by("issue__title"))
-        )
-    )
-    counts = stance_counts_by_meeting(Position.objects.filter(agenda_item__meeting__in=selected.values("pk")))
+    agenda = AgendaItem.objects.select_related("issue").order_by("issue__title")
+    if valid and (issues := filterset.chosen("issue")):
+        agenda = agenda.filter(issue__in=issues)
+    meetings = list(selected.prefetch_related(Prefetch("agenda_items", queryset=agenda)))
+    positions = filterset.positions(Position.objects.all()) if valid else Position.objects.none()
+    counts = stance_counts_by_meeting(positions)
     for meeting in meetings:
         meeting.stance_counts = counts.get(meeting.pk, {})
         meeting.positions_total = sum(meeting.stance_counts.values())
         meeting.blocks_total = meeting.stance_counts.get("blocks", 0)
+    of_whom = _of_whom(filterset) if valid else ""
     chart = stacked_chart(
         [m.short_label for m in meetings],
         [m.stance_counts for m in meetings],
-        "Positions per meeting, by stance",
+        "Positions per meeting, by stance" + (f", {of_whom}" if of_whom else ""),
     )
-    return render(request, "meetings/timeline.html", {"filter": filterset, "meetings": meetings, "chart": chart})
+    return render(
+        request,
+        "meetings/timeline.html",
+        {"filter": filterset, "meetings": meetings, "chart": chart, "of_whom": of_whom},
+    )
 
 
-@cached_page
+def _of_whom(filterset):
+    """'of Russian Federation on Ukraine' when the counts are narrowed to chosen participants or issues."""
+    participants = " or ".join(p.name for p in filterset.chosen("participant"))
+    issues = " or ".join(i.title for i in filterset.chosen("issue"))
+    return " ".join(part for part in (participants and f"of {participants}", issues and f"on {issues}") if part)
+
+
+@cached_page()
 def meeting_detail(request, slug):
     positions = Position.objects.select_related("participant", "speaker", "source", "reported_by").order_by(
         stance_order_expression(), "participant__name"
@@ -67,7 +83,7 @@ def meeting_detail(request, slug):
     )
 
 
-@cached_page
+@cached_page()
 def participant_list(request):
     participants = Participant.objects.annotate(
         positions_total=Count("positions"),
@@ -76,7 +92,7 @@ def participant_list(request):
     return render(request, "meetings/participant_list.html", {"participants": participants})
 
 
-@cached_page
+@cached_page(also=["page"])
 def participant_detail(request, code):
     participant = get_object_or_404(Participant, code=code.upper())
     positions = (
@@ -96,7 +112,7 @@ def participant_detail(request, code):
     )
 
 
-@cached_page
+@cached_page(also=["page"])
 def source_detail(request, pk):
     source = get_object_or_404(Source.objects.prefetch_related("meetings"), pk=pk)
     page = paginate(request, source.positions.for_listing().order_by("agenda_item__meeting__start_date", "pk"))

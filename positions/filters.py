@@ -8,9 +8,10 @@ from meetings.filters import (
     YearRangeFilterSet,
     YearRangeForm,
     issue_choice_filter,
+    meeting_choice_filter,
     participant_choice_filter,
 )
-from meetings.models import Meeting, MeetingKind
+from meetings.models import MeetingKind
 
 from .models import Attribution, Position, Stance
 
@@ -22,13 +23,7 @@ class PositionFilter(YearRangeFilterSet):
 
     date_field = "agenda_item__meeting__start_date"
 
-    meeting = django_filters.ModelChoiceFilter(
-        field_name="agenda_item__meeting",
-        queryset=Meeting.objects.only("slug", "title", "start_date").order_by("-start_date"),
-        to_field_name="slug",
-        label="Meeting",
-        empty_label="any meeting",
-    )
+    meeting = meeting_choice_filter(field_name="agenda_item__meeting")
     issue = issue_choice_filter(field_name="agenda_item__issue")
     participant = participant_choice_filter(field_name="participant")
     stance = django_filters.MultipleChoiceFilter(

@@ -9,7 +9,7 @@ from .models import AgendaItem, Issue, Position
 from .selectors import STANCE_ORDER, blocking_matrix, stacked_chart, stance_counts_by_meeting
 
 
-@cached_page
+@cached_page()
 def issue_list(request):
     issues = Issue.objects.annotate(
         meetings_total=Count("agenda_items", distinct=True),
@@ -19,7 +19,7 @@ def issue_list(request):
     return render(request, "positions/issue_list.html", {"issues": issues})
 
 
-@cached_page
+@cached_page()
 def issue_detail(request, slug):
     """An issue's trajectory: per meeting the outcome and who supported, opposed, blocked or protested."""
     issue = get_object_or_404(Issue, slug=slug)
@@ -49,7 +49,7 @@ def issue_detail(request, slug):
     return render(request, "positions/issue_detail.html", {"issue": issue, "items": items, "chart": chart})
 
 
-@cached_page
+@cached_page(MatrixFilter)
 def matrix(request):
     # Always bound, so that the default (blocks only) applies to a bare /matrix/ too.
     filterset = MatrixFilter(request.GET, queryset=Position.objects.all())
@@ -60,10 +60,11 @@ def matrix(request):
     return render(request, "positions/matrix.html", {"filter": filterset, "matrix": data, "matrix_sections": sections})
 
 
-@cached_page
+@cached_page(PositionFilter, also=["page"])
 def position_list(request):
     filterset = PositionFilter(
         request.GET or None,
+        also=["page"],
         queryset=Position.objects.for_listing().order_by(
             "-agenda_item__meeting__start_date", "agenda_item__issue__title", "participant__name", "pk"
         ),

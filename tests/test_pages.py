@@ -185,16 +185,19 @@ GARBAGE = [
 @pytest.mark.parametrize("path", ["/", "/positions/", "/matrix/"])
 @pytest.mark.parametrize("params", GARBAGE, ids=lambda p: next(iter(p)) + ":" + repr(next(iter(p.values())))[:12])
 def test_garbage_filters_give_a_form_error_not_a_crash(client, blocked, path, params):
-    response = client.get(path, params)
+    response = client.get(path, params, follow=True)
     assert response.status_code == 200
     if set(params) & set(response.context["filter"].form.fields):
         assert response.context["filter"].errors
 
 
 @pytest.mark.parametrize("path", ["/", "/positions/", "/matrix/"])
-def test_repeated_and_unknown_parameters_are_harmless(client, blocked, path):
-    response = client.get(f"{path}?kind=plenary&kind=intersessional&stance=blocks&stance=blocks&whatever=1")
+def test_a_single_valued_filter_given_twice_is_a_form_error_naming_it(client, blocked, path):
+    response = client.get(f"{path}?kind=plenary&kind=intersessional")
     assert response.status_code == 200
+    errors = response.context["filter"].errors
+    assert list(errors) == ["kind"] and "2 times" in errors["kind"][0]
+    assert "Given 2 times" in response.content.decode()
 
 
 @pytest.mark.parametrize("page", ["frog", "99999", "0", "-1"])
