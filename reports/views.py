@@ -30,7 +30,9 @@ def report_error(request):
             return redirect(f"{thanks}?page={page}" if page else thanks)
     else:
         form = ErrorReportForm(initial={"page": _safe_page(request, request.GET.get("page", ""))})
-    return render(request, "reports/report_form.html", {"form": form})
+    # The form's page, bound (as sent) or not (as linked), checked again before it becomes a link.
+    page = _safe_page(request, form["page"].value() or "")
+    return render(request, "reports/report_form.html", {"form": form, "page": page})
 
 
 def thanks(request):
