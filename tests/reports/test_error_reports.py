@@ -1,6 +1,7 @@
 """Readers report errors through a short form: stored for editors, protected against abuse."""
 
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -131,6 +132,20 @@ def follow_the_footer_link_and_report(client, path):
 @pytest.mark.parametrize("path", ["/", "/meetings/2024-11-plenary-dubai/", "/participants/rus/", "/matrix/"])
 def test_the_footer_report_link_leads_to_the_form_and_back(client, kp_data, path):
     follow_the_footer_link_and_report(client, path)
+
+
+def test_a_page_with_a_query_string_survives_the_round_trip(client, kp_data):
+    """The page travels in one query parameter: its own ? and & must not leak into the thanks URL."""
+    path = "/matrix/?a=1&b=2"
+    form_page = client.get(reverse("reports:report"), {"page": path})
+    assert form_page.status_code == 200
+    assert Links(form_page.content.decode()).fields["page"] == path
+    sent = post(client, page=path)
+    assert sent.status_code == 302
+    assert sent["Location"] == f"{reverse('reports:thanks')}?{urlencode({'page': path})}"
+    back = Links(client.get(sent["Location"]).content.decode()).links["Back to the page you were on"]
+    assert back == path
+    assert ErrorReport.objects.get().page == path
 
 
 def test_a_rejected_form_still_names_its_page(client):
