@@ -446,7 +446,12 @@ def wrk(url, duration, connections=16, threads=2):
 
 
 def measure_rps(setup, duration):
-    """Requests/s under gunicorn (2 workers) for the timeline, the matrix and the trivial view."""
+    """Requests/s under gunicorn (2 workers) for the timeline, the matrix and the trivial view.
+
+    The trivial view is /healthz/: one `SELECT 1` on the worker's open connection, no template, no cache.
+    Before 2026-12-01 it did no database work at all, so baselines (and matrix/baseline ratios) from
+    earlier runs are not quite comparable with later ones.
+    """
     results = {}
     base, serving = setup.gunicorn("gunicorn-wrk", workers=2)
     with serving:

@@ -1,7 +1,9 @@
 """Request plumbing: a database outage answers a friendly 503 (in Django and at the WSGI edge, for streams);
 the client's address behind proxies."""
 
+import ipaddress
 import logging
+import re
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
@@ -127,16 +129,54 @@ def _close(body):
 
 
 def client_ip(request):
-    """The client's address, for django-axes' lockouts.
+    """The client's address, normalised, for django-axes' lockouts and the error-report limit.
 
     Each proxy appends the address it received the request from to X-Forwarded-For, so with
     TRUSTED_PROXY_COUNT proxies in front, the client is that many entries from the right; anything
-    further left was written by the client and cannot be trusted. Without proxies, REMOTE_ADDR.
+    further left was written by the client and cannot be trusted. Without proxies, or when the entry
+    there is not an address, REMOTE_ADDR. None when neither is an address.
     """
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= count:
-            return forwarded[-count]
-    return request.META.get("REMOTE_ADDR")
+            address = normalise_ip(forwarded[-count])
+            if address:
+                return address
+    return normalise_ip(request.META.get("REMOTE_ADDR"))
+
+
+_PORT = re.compile(r"[0-9]{1,5}")
+_DOTTED_QUAD = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+
+
+def normalise_ip(text):
+    """One spelling for each address, or None if `text` is not one.
+
+    A port and brackets go (`203.0.113.9:1234`, `[2001:db8::1]:443`), as does an IPv6 zone; an
+    IPv4-mapped IPv6 address is its IPv4 address; IPv6 is compressed and lower-case; IPv4 octets lose
+    their leading zeros, read as decimal (`203.000.113.009` is 203.0.113.9).
+    """
+    text = (text or "").strip()
+    if text.startswith("["):
+        host, bracket, rest = text[1:].partition("]")
+        if not bracket or (rest and not (rest.startswith(":") and _PORT.fullmatch(rest[1:]))):
+            return None
+    elif text.count(":") == 1:
+        host, _, port = text.partition(":")
+        if not _PORT.fullmatch(port):
+            return None
+    else:
+        host = text
+    if _DOTTED_QUAD.fullmatch(host):
+        host = ".".join(str(int(octet)) for octet in host.split("."))
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        address = ipaddress.IPv6Address(int(address))  # without its zone (%eth0)
+    return str(address)

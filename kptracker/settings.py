@@ -215,8 +215,12 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Failures are counted in the database (axes' AccessAttempt), so a lock holds on every worker and server.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 # Behind reverse proxies, the client's address is in X-Forwarded-For: set TRUSTED_PROXY_COUNT to the
 # number of proxies in front of gunicorn, or every client shares the proxy's address (and its lock).
+# The address is normalised (kptracker.middleware.normalise_ip): one spelling per address; an entry that is
+# not an address falls back to the connection's.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "kptracker.middleware.client_ip"
 AXES_RESET_ON_SUCCESS = True

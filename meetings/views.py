@@ -1,8 +1,12 @@
+import logging
+
+from django.db import DatabaseError, InterfaceError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from kptracker.middleware import RETRY_AFTER_SECONDS
 from positions.models import AgendaItem, Position
 from positions.selectors import (
     stacked_chart,
@@ -15,6 +19,8 @@ from .caching import cached_page
 from .filters import MeetingFilter
 from .models import Meeting, Participant, Source
 from .pagination import paginate
+
+logger = logging.getLogger(__name__)
 
 
 @cached_page(MeetingFilter)
@@ -121,5 +127,16 @@ def source_detail(request, pk):
 
 @require_safe
 def health(request):
-    """A trivial answer with no database work: for load balancers, and the benchmark's baseline."""
-    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+    """For load balancers, and the benchmark's baseline: one trivial query, "ok", or a 503 naming what is down."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except (DatabaseError, InterfaceError) as exception:
+        logger.warning("Health check: database unavailable: %s", str(exception).strip()[:300])
+        response = HttpResponse("database: unavailable\n", status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    else:
+        response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -32,3 +32,21 @@ class ErrorReport(models.Model):
 
     def __str__(self):
         return f"{self.page or 'report'}: {self.what[:60]}"
+
+
+class ReportWindow(models.Model):
+    """How many reports one client sent in one window of the limit: a row in the database, so every worker
+    and server counts the same reports (reports/ratelimit.py)."""
+
+    client = models.CharField(max_length=64, help_text="A keyed hash of the reader's address, never the address.")
+    started_at = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "started_at"], name="report_window_one_per_client"),
+        ]
+
+    def __str__(self):
+        return f"{self.count} from {self.client[:8]} since {self.started_at:%Y-%m-%d %H:%M}"

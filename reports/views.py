@@ -1,6 +1,6 @@
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from . import ratelimit
@@ -27,10 +27,13 @@ def report_error(request):
                 report.save()
             thanks = reverse("reports:thanks")
             page = _safe_page(request, form.cleaned_data.get("page", ""))
-            return redirect(f"{thanks}?page={page}" if page else thanks)
+            # The page is one parameter: its own "?" and "&" are encoded, not read as the thanks page's.
+            return redirect(f"{thanks}?{urlencode({'page': page})}" if page else thanks)
     else:
         form = ErrorReportForm(initial={"page": _safe_page(request, request.GET.get("page", ""))})
-    return render(request, "reports/report_form.html", {"form": form})
+    # The form's page, bound (as sent) or not (as linked), checked again before it becomes a link.
+    page = _safe_page(request, form["page"].value() or "")
+    return render(request, "reports/report_form.html", {"form": form, "page": page})
 
 
 def thanks(request):

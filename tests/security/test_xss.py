@@ -40,6 +40,7 @@ NOT_FREE_TEXT = {
     "meetings.meeting.host_country",  # ISO alpha-3 in the database
     "meetings.source.url",  # http(s) only (test_admin_refuses_javascript_urls); a hostile path is tested below
     "reports.errorreport.client",  # a hash the app computes, not editable
+    "reports.reportwindow.client",  # the same hash, counted by the report limit; shown nowhere
 }
 PROJECT_APPS = ("meetings", "positions", "reports")
 
