@@ -121,7 +121,16 @@ def follow_the_footer_link_and_report(client, path):
     assert ErrorReport.objects.get().page == path
 
 
-@pytest.mark.parametrize("path", ["/", "/meetings/2024-11-plenary-dubai/", "/participants/rus/", "/matrix/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/meetings/2024-11-plenary-dubai/",
+        "/participants/rus/",
+        "/matrix/",
+        "/positions/?participant=RUS&stance=blocks",
+    ],
+)
 def test_the_footer_report_link_leads_to_the_form_and_back(client, kp_data, path):
     follow_the_footer_link_and_report(client, path)
 
