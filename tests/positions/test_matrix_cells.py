@@ -10,7 +10,8 @@ from tests.factories import AgendaItemFactory, MeetingFactory, ParticipantFactor
 pytestmark = pytest.mark.django_db
 
 CELL = re.compile(
-    r'<td class="cell[^"]*"><a href="[^"]*" title="(?P<title>[^"]*)">.*?<span class="names">(?P<names>.*?)</span></a></td>'
+    r'<td class="cell[^"]*"><a href="[^"]*" title="(?P<title>[^"]*)">'
+    r'.*?<span class="names">(?P<names>.*?)</span></a></td>'
 )
 
 
