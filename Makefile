@@ -8,15 +8,23 @@ PORT ?= 8000
 
 .PHONY: run test test-fast lint format browser install install-dev clean vendor
 
+# Each step says what it is doing ("== ..."), so a first run's quiet minute of pip is not a hang.
 $(VENV)/bin/activate:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "kptracker needs Python 3.11 or newer with venv: '$(PYTHON)' is $$($(PYTHON) --version 2>&1 | head -n 1)." >&2; \
+	  echo "Install it (Debian: sudo apt-get install python3 python3-venv) or name one: make run PYTHON=python3.12" >&2; \
+	  exit 1; }
+	@echo "== creating the virtualenv in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(VENV)/bin/activate
+	@echo "== installing requirements (about 30 s the first time)"
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
+	@echo "== installing requirements and the test tools (about a minute the first time)"
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
@@ -24,9 +32,13 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## run: install, migrate, load the curated dataset into an empty database, serve on http://$(HOST):$(PORT)
+## (HOST, PORT and DATABASE_URL from the command line or the environment: make run PORT=8014)
 run: install
+	@echo "== migrating the database ($(if $(DATABASE_URL),DATABASE_URL,SQLite db.sqlite3))"
 	$(PY) manage.py migrate --noinput
+	@echo "== loading the curated dataset (only into an empty database)"
 	$(PY) manage.py load_curated --if-empty
+	@echo "== serving on http://$(HOST):$(PORT) (Ctrl-C stops)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## browser: Debian's Chromium for the browser tests (Playwright cannot download its own here)

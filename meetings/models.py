@@ -170,7 +170,15 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "other"
 
 
-class SourceManager(models.Manager):
+class SourceQuerySet(models.QuerySet):
+    def of_meeting(self, meeting):
+        """A meeting's sources: its own and every one its positions cite, each once, in one query."""
+        own = Meeting.sources.through.objects.filter(meeting=meeting).values("source_id")
+        cited = Source.objects.filter(positions__agenda_item__meeting=meeting).values("pk")
+        return self.filter(Q(pk__in=own) | Q(pk__in=cited))
+
+
+class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 

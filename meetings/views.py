@@ -71,10 +71,11 @@ def meeting_detail(request, slug):
     agenda = AgendaItem.objects.select_related("issue").prefetch_related(Prefetch("positions", queryset=positions))
     meeting = get_object_or_404(
         Meeting.objects.with_chair().prefetch_related(
-            Prefetch("agenda_items", queryset=agenda.order_by("issue__title")), "sources"
+            Prefetch("agenda_items", queryset=agenda.order_by("issue__title"))
         ),
         slug=slug,
     )
+    sources = Source.objects.of_meeting(meeting).defer("text", "notes")
     ordered = Meeting.objects.chronological().only("slug", "title", "start_date", "kind")
     previous_meeting = ordered.filter(
         Q(start_date__lt=meeting.start_date) | Q(start_date=meeting.start_date, slug__lt=meeting.slug)
@@ -85,7 +86,7 @@ def meeting_detail(request, slug):
     return render(
         request,
         "meetings/meeting_detail.html",
-        {"meeting": meeting, "previous_meeting": previous_meeting, "next_meeting": next_meeting},
+        {"meeting": meeting, "sources": sources, "previous_meeting": previous_meeting, "next_meeting": next_meeting},
     )
 
 

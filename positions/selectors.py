@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from meetings.models import Meeting, MeetingKind
 
-from .models import Stance
+from .models import Issue, Stance
 
 # The order stances are shown in: what stops a decision first.
 STANCE_ORDER = [
@@ -88,21 +88,21 @@ class MatrixRow:
 
 @dataclass
 class MatrixCell:
+    """A non-empty cell: how many meetings, and what it names.
+
+    Columns by issue name the meetings (the latest ``NAMED``); columns by meeting name the issues
+    blocked there (the first ``NAMED`` by title), since the column already says which meeting.
+    Each name is {"title": ..., "short": ...}; ``unnamed`` counts the ones left out.
+    """
+
     count: int = 0
-    meetings: list = field(default_factory=list)
+    named: list = field(default_factory=list)
+    unnamed: int = 0
     url: str = ""
     shade: int = 0
 
-    # A cell names at most this many meetings (the latest); its link lists them all.
+    # A cell names at most this many meetings or issues; its link lists them all.
     NAMED = 3
-
-    @property
-    def named(self):
-        return self.meetings[-self.NAMED :]
-
-    @property
-    def unnamed(self):
-        return max(0, self.count - self.NAMED)
 
 
 EMPTY_CELL = MatrixCell()  # shared by every empty cell of every matrix: never changed
@@ -128,11 +128,16 @@ class DistinctIdList(Aggregate):
 def blocking_matrix(filterset):
     """Rows of participants, columns of issues (or meetings), cells counting distinct meetings.
 
-    Two queries: one aggregate row per non-empty cell (the count and the meeting ids, grouped in
-    the database), then the titles of the meetings those cells name.
+    Two queries: one aggregate row per non-empty cell (the count and the ids of what the cell
+    names, grouped in the database), then the titles of those meetings (columns by issue) or
+    issues (columns by meeting).
     """
     by_meeting = filterset.columns == "meeting"
     column_field = "agenda_item__meeting" if by_meeting else "agenda_item__issue"
+    # By meeting, the column's date comes with the aggregate (one per meeting, so it groups nothing
+    # apart) and the cell names the issues; by issue, the cell names the meetings.
+    named_field = "agenda_item__issue" if by_meeting else "agenda_item__meeting"
+    column_start = ["agenda_item__meeting__start_date"] if by_meeting else []
     cell_rows = list(
         filterset.qs.order_by()
         .values_list(
@@ -144,23 +149,18 @@ def blocking_matrix(filterset):
             f"{column_field}_id",
             f"{column_field}__slug",
             f"{column_field}__title",
+            *column_start,
         )
-        .annotate(n=Count("agenda_item__meeting", distinct=True), meeting_ids=DistinctIdList("agenda_item__meeting"))
+        .annotate(n=Count("agenda_item__meeting", distinct=True), named_ids=DistinctIdList(named_field))
     )
-    meeting_ids = {int(i) for row in cell_rows for i in row[-1].split(",")}
-    meetings = {
-        m_id: (start, title, f"{start:%Y} {MeetingKind(kind).label}")
-        for m_id, start, title, kind in Meeting.objects.filter(pk__in=meeting_ids).values_list(
-            "id", "start_date", "title", "kind"
-        )
-    }
+    named_ids = {int(i) for row in cell_rows for i in row[-1].split(",")}
+    names = _issue_names(named_ids) if by_meeting else _meeting_names(named_ids)
 
     participants, columns, cells = {}, {}, {}
-    for p_id, code, name, kind, veto, c_id, c_slug, c_title, n, ids in cell_rows:
+    for p_id, code, name, kind, veto, c_id, c_slug, c_title, *start, n, ids in cell_rows:
         participants[p_id] = {"id": p_id, "code": code, "name": name, "kind": kind, "has_veto": veto}
-        start = meetings[c_id][0] if by_meeting else None
-        columns[c_id] = {"id": c_id, "slug": c_slug, "title": c_title, "start": start}
-        cells[(p_id, c_id)] = (n, sorted(meetings[int(i)] for i in ids.split(",")))
+        columns[c_id] = {"id": c_id, "slug": c_slug, "title": c_title, "start": start[0] if start else None}
+        cells[(p_id, c_id)] = (n, sorted(names[int(i)] for i in ids.split(",")))
 
     if by_meeting:
         column_list = sorted(columns.values(), key=lambda c: (c["start"], c["title"]))
@@ -170,6 +170,7 @@ def blocking_matrix(filterset):
 
     base_query = _cell_base_query(filterset)
     sections = {"veto": [], "observers": []}
+    named = MatrixCell.NAMED
     for p in sorted(participants.values(), key=lambda p: p["name"]):
         row = MatrixRow(participant=p)
         for column in column_list:
@@ -177,11 +178,13 @@ def blocking_matrix(filterset):
             if hit is None:  # most cells: one shared empty cell, nothing to build
                 row.cells.append(EMPTY_CELL)
                 continue
-            n, named = hit
+            n, sorted_names = hit
+            shown = sorted_names[:named] if by_meeting else sorted_names[-named:]
             row.cells.append(
                 MatrixCell(
                     count=n,
-                    meetings=[{"title": title, "short": short} for _, title, short in named],
+                    named=[{"title": title, "short": short} for _, title, short in shown],
+                    unnamed=len(sorted_names) - len(shown),
                     url=_cell_url(base_query, p["code"], column["slug"], by_meeting),
                     shade=_shade(n, biggest),
                 )
@@ -196,6 +199,18 @@ def blocking_matrix(filterset):
         "biggest": biggest,
         "is_empty": not participants,
     }
+
+
+def _meeting_names(ids):
+    """{meeting id: (sort key, title, short label)} in one query: a cell's meetings in time order."""
+    rows = Meeting.objects.filter(pk__in=ids).values_list("id", "start_date", "title", "kind")
+    return {m_id: (start, title, f"{start:%Y} {MeetingKind(kind).label}") for m_id, start, title, kind in rows}
+
+
+def _issue_names(ids):
+    """{issue id: (sort key, title, short label)} in one query: a cell's issues by title."""
+    rows = Issue.objects.filter(pk__in=ids).values_list("id", "title")
+    return {i_id: (title, title, title) for i_id, title in rows}
 
 
 def _shade(count, biggest):

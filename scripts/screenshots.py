@@ -28,13 +28,16 @@ CHROMIUM_ARGS = [
 PAGES = {
     "timeline": "/",
     "matrix": "/matrix/",
+    "matrix-by-meeting": "/matrix/?by=meeting",
     "meeting": "/meetings/2024-11-plenary-dubai/",
     "issue": "/issues/russia-ukraine/",
+    "issues": "/issues/",
     "participant": "/participants/rus/",
+    "participants": "/participants/",
     "positions": "/positions/",
 }
 WIDTHS = {
-    "laptop": {"viewport": {"width": 1280, "height": 800}},
+    "laptop": {"viewport": {"width": 1366, "height": 768}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
 

@@ -123,7 +123,7 @@ def test_matrix_counts_meetings_per_participant_and_issue(client, blocked):
     assert data["observer_rows"] == []
     (cell,) = data["veto_rows"][0].cells
     assert cell.count == 2
-    assert [m["title"] for m in cell.meetings] == ["Plenary 2023", "Plenary 2024"]
+    assert [m["title"] for m in cell.named] == ["Plenary 2023", "Plenary 2024"]
 
 
 def test_matrix_blocks_and_opposes_and_by_meeting(client, blocked):

@@ -1,0 +1,36 @@
+/* Layout for narrow screens and wide tables; every page works without it.
+   - A filter form (a <details>, open as served) folds away on a phone, at the stylesheet's 40rem
+     breakpoint, unless it shows an error: the list it filters is then on the first screen.
+   - A table that scrolls sideways says so: its hint (named by the region's aria-describedby) shows
+     whenever the table is wider than its box, and a shadow marks the right edge while there is more. */
+(function () {
+  "use strict";
+  if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
+    document.querySelectorAll("details.filter-panel[open]").forEach(function (panel) {
+      if (!panel.querySelector(".has-error, .form-errors")) { panel.open = false; }
+    });
+  }
+
+  function update(region) {
+    var overflow = region.scrollWidth - region.clientWidth;
+    var scrolls = overflow > 1;
+    var hint = document.getElementById(region.getAttribute("aria-describedby"));
+    if (hint) { hint.dataset.shown = String(scrolls); }
+    var frame = region.parentElement;
+    if (frame && frame.classList.contains("scroll-frame")) {
+      frame.dataset.moreRight = String(scrolls && region.scrollLeft < overflow - 1);
+    }
+  }
+  var regions = document.querySelectorAll(".table-scroll[aria-describedby]");
+  regions.forEach(function (region) {
+    update(region);
+    region.addEventListener("scroll", function () { update(region); }, { passive: true });
+  });
+  // A window turned sideways, or a table in a <details> that opens (it has no width while closed).
+  if (window.ResizeObserver) {
+    var observer = new ResizeObserver(function (entries) {
+      entries.forEach(function (entry) { update(entry.target); });
+    });
+    regions.forEach(function (region) { observer.observe(region); });
+  }
+})();
