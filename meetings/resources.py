@@ -11,24 +11,28 @@ import re
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from kptracker.csvguard import unguard
+
 from .dates import DatePrecision
 from .models import Meeting, Participant, Person, Source
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 CHAIR_WITH_PERSON = re.compile(r"^(?P<chair>.+?)\s*\((?P<person>[^()]+)\)\s*$")
 TRUE_WORDS = {"true", "yes", "1", "y"}
 FALSE_WORDS = {"false", "no", "0", "n", ""}
 
 
-def restore_cell(value):
-    """Undo the export's formula-injection guard: "'=x" is "=x" again. Other text is only stripped."""
+def restore_cell(value, *, free_text=False):
+    """A cell's value as the export had it: the formula guard undone (kptracker.csvguard.unguard).
+
+    Free text (a quote, a note, a title) is then kept exactly, leading and trailing white space
+    included, so an export imports back unchanged. Codes, slugs, dates, numbers and names to look up
+    are also stripped of surrounding white space, which a spreadsheet easily adds and which none can hold.
+    """
     if value is None:
         return ""
-    text = str(value)
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r\n\0":
-        text = text[1:]
-    return text.strip()
+    text = unguard(str(value))
+    return text if free_text else text.strip()
 
 
 def parse_partial_date(text):
@@ -126,9 +130,12 @@ class RowResolvingResource(resources.ModelResource):
     columns read by `resolved()` fields, errors make the row invalid with the column named.
     """
 
+    # Columns kept exactly as written (after the guard is undone); every other cell is also stripped.
+    free_text_columns = frozenset()
+
     def before_import_row(self, row, **kwargs):
         for key in list(row.keys()):
-            row[key] = restore_cell(row[key])
+            row[key] = restore_cell(row[key], free_text=key in self.free_text_columns)
         values, errors = self.resolve_row(row)
         if errors:
             raise ValidationError(errors)
@@ -145,6 +152,8 @@ class RowResolvingResource(resources.ModelResource):
 
 
 class MeetingResource(RowResolvingResource):
+    free_text_columns = frozenset({"title", "city", "theme", "summary", "notes"})
+
     slug = fields.Field(attribute="slug", column_name="slug")
     title = fields.Field(attribute="title", column_name="title")
     kind = fields.Field(attribute="kind", column_name="kind")

@@ -16,6 +16,8 @@ from .quotes import verify
 
 
 class PositionResource(RowResolvingResource):
+    free_text_columns = frozenset({"quote", "note", "source_location", "reported_by", "reported_by_outlet"})
+
     agenda_item = resolved("agenda_item")
     participant = resolved("participant")
     stance = fields.Field(attribute="stance", column_name="stance")
