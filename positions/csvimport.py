@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from meetings.csvimport import CHANGE, CREATE, UNCHANGED, Lookups, RowResult, code_of, message_dict, one_of
 from meetings.models import Meeting
 
-from .models import AgendaItem, Attribution, Issue, Outcome, Position
+from .models import AgendaItem, Attribution, Issue, Outcome, Position, Stance
 from .quotes import normalise
 
 UNVERIFIED = (
@@ -27,9 +27,9 @@ UNVERIFIED = (
 # Columns that can change on a matched position, as the file writes them.
 CHANGEABLE = ("outcome", "attribution", "reported_by_code", "reported_by_outlet", "speaker_slug", "quote")
 OPTIONAL_TEXT = ("source_location", "note")
-# Position fields checked by the model's own validation (choices, lengths, blank); the related
-# records are found in the lookups instead, so no row asks the database anything.
-RELATED = ["agenda_item", "participant", "reported_by", "speaker", "source"]
+# The rest of a position's fields are checked by the model's own validation (lengths, blank); the
+# related records are found in the lookups, so no row asks the database anything.
+CHECKED_ABOVE = ["agenda_item", "participant", "reported_by", "speaker", "source", "stance", "attribution"]
 FIELD_COLUMNS = {"reported_by": "reported_by", "speaker": "speaker", "source": "source", "__all__": "(row)"}
 
 
@@ -120,11 +120,15 @@ class PositionImport:
         speaker = None
         if cells.get("speaker_slug") or cells.get("speaker"):
             speaker = attempt("speaker", self.lookups.person, cells.get("speaker_slug", ""), cells.get("speaker", ""))
+        stance = cells.get("stance", "")
+        attempt("stance", one_of, Stance.values, stance, "a stance")
+        attribution = cells.get("attribution", "")
+        attempt("attribution", one_of, Attribution.values, attribution, "an attribution")
         reporter, outlet = self._reporter(cells, result, attempt)
         position = Position(
             participant=participant,
-            stance=cells.get("stance", ""),
-            attribution=cells.get("attribution", ""),
+            stance=stance,
+            attribution=attribution,
             reported_by=reporter,
             reported_by_outlet=outlet,
             speaker=speaker,
@@ -134,7 +138,7 @@ class PositionImport:
             note=cells.get("note", ""),
         )
         try:
-            position.clean_fields(exclude=RELATED)
+            position.clean_fields(exclude=CHECKED_ABOVE)
         except ValidationError as exc:
             for name, messages in message_dict(exc).items():
                 for message in messages:
@@ -276,6 +280,7 @@ class PositionImport:
         written = False
         if self.new_items:
             bulk_create_with_history(self.new_items, AgendaItem, default_user=self.user)
+            self.items_by_pk |= {item.pk: item for item in self.new_items}
             self.new_items, written = [], True
         if self.changed_items:
             items = list(self.changed_items.values())
