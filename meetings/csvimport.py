@@ -37,6 +37,14 @@ class RowResult:
     changes: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # (column, message)
     warnings: list = field(default_factory=list)  # (column, message)
+    row: int = 0  # its row in a spreadsheet (the header is row 1): its line unless a cell above has a line break
+
+    @property
+    def place(self):
+        """Where the row is: 'line 5', or 'line 7 (spreadsheet row 5)' after a cell with line breaks."""
+        if self.row and self.row != self.line:
+            return f"line {self.line} (spreadsheet row {self.row})"
+        return f"line {self.line}"
 
     def error(self, column, message):
         self.errors.append((column, message))

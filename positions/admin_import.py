@@ -147,7 +147,7 @@ class CSVImportMixin:
             return {}
         context = {
             "summary": summary,
-            "errors": [(r.line, column, message) for r in results for column, message in r.errors],
+            "errors": [(r, column, message) for r in results for column, message in r.errors],
             "rows": [r for r in results if r.action in (CREATE, CHANGE)],
             "unchanged": [r for r in results if r.action == UNCHANGED],
             "unverified": [r for r in results if any(c == "quote" for c, _ in r.warnings)],

@@ -24,6 +24,8 @@ UNVERIFIED = (
     "Not found in the text of its source (spacing and quote marks ignored): it will be saved and marked "
     "unverified. Check it against the source."
 )
+# The codes each coded column takes (read once: TextChoices.values builds a new list on every call).
+OUTCOMES, STANCES, ATTRIBUTIONS = tuple(Outcome.values), tuple(Stance.values), tuple(Attribution.values)
 # Columns that can change on a matched position, as the file writes them.
 CHANGEABLE = ("outcome", "attribution", "reported_by_code", "reported_by_outlet", "speaker_slug", "quote")
 OPTIONAL_TEXT = ("source_location", "note")
@@ -75,7 +77,7 @@ class PositionImport:
         # Whole records: a changed one is written back with its history.
         self.agenda_items = {(item.meeting_id, item.issue_id): item for item in AgendaItem.objects.all()}
         self.items_by_pk = {item.pk: item for item in self.agenda_items.values()}
-        self.source_texts = {}
+        self.source_texts, self.meeting_labels = {}, {}
         self.seen = {}  # position key → the line that has it: one row per position
         self.original_outcomes = {}  # id(agenda item) → its outcome before this file
         self.new_items, self.changed_items = [], {}
@@ -109,7 +111,7 @@ class PositionImport:
         issue = attempt("issue_slug", self._issue, cells.get("issue_slug", ""))
         outcome = cells.get("outcome", "")
         if outcome:
-            attempt("outcome", one_of, Outcome.values, outcome, "an outcome")
+            attempt("outcome", one_of, OUTCOMES, outcome, "an outcome")
         participant_key = cells.get("participant_code") or cells.get("participant", "")
         participant = None
         if participant_key:
@@ -121,9 +123,9 @@ class PositionImport:
         if cells.get("speaker_slug") or cells.get("speaker"):
             speaker = attempt("speaker", self.lookups.person, cells.get("speaker_slug", ""), cells.get("speaker", ""))
         stance = cells.get("stance", "")
-        attempt("stance", one_of, Stance.values, stance, "a stance")
+        attempt("stance", one_of, STANCES, stance, "a stance")
         attribution = cells.get("attribution", "")
-        attempt("attribution", one_of, Attribution.values, attribution, "an attribution")
+        attempt("attribution", one_of, ATTRIBUTIONS, attribution, "an attribution")
         reporter, outlet = self._reporter(cells, result, attempt)
         position = Position(
             participant=participant,
@@ -146,7 +148,7 @@ class PositionImport:
         if reporter is not None and reporter == participant:
             result.error("reported_by", "A participant reporting its own position is a stated position.")
         if meeting and issue and participant:
-            result.label = f"{participant} {position.stance} {issue} ({meeting})"
+            result.label = f"{participant} {position.stance} {issue} ({self._meeting_label(meeting)})"
         if result.errors:
             return result, None, cells
         position.agenda_item = self._agenda_item(meeting, issue, outcome)
@@ -165,6 +167,11 @@ class PositionImport:
         if slug not in self.meetings:
             raise ValueError(f"No meeting has the slug '{slug}'. Import or add the meeting first.")
         return self.meetings[slug]
+
+    def _meeting_label(self, meeting):
+        if meeting.pk not in self.meeting_labels:
+            self.meeting_labels[meeting.pk] = str(meeting)
+        return self.meeting_labels[meeting.pk]
 
     def _issue(self, slug):
         if slug not in self.issues:

@@ -93,10 +93,11 @@ class Summary:
 
 
 def read_rows(binary_file):
-    """(header, rows): the header's column names and an iterator of (line, cells) for each row.
+    """(header, rows): the header's column names and an iterator of (line, row, record) for each row.
 
-    `cells` maps each column to its raw text; `line` is the file line the row starts on. A file
-    that cannot be read raises ImportFileError naming the line.
+    `record` is the row's cells, raw; `line` is the file line the row starts on, `row` its row in a
+    spreadsheet (they differ after a cell holding line breaks). A file that cannot be read raises
+    ImportFileError naming the line.
     """
     # Decoded as it is read (UTF-8, a BOM allowed); newline="" leaves line breaks inside cells as they are.
     reader = csv.reader(io.TextIOWrapper(binary_file, encoding="utf-8-sig", newline=""))
@@ -109,7 +110,7 @@ def read_rows(binary_file):
     header = [name.strip() for name in header]
 
     def rows():
-        line = reader.line_num + 1
+        line, row = reader.line_num + 1, 1
         while True:
             try:
                 record = next(reader)
@@ -118,7 +119,8 @@ def read_rows(binary_file):
             except (UnicodeDecodeError, csv.Error) as exc:
                 raise _unreadable(exc, line) from exc
             if record:
-                yield line, record
+                row += 1
+                yield line, row, record
             line = reader.line_num + 1
 
     return header, rows()
@@ -165,8 +167,9 @@ def run_import(binary_file, *, kind=None, dry_run, user=None, on_row=None):
             ]
             written = False
             for chunk in _chunks(rows, columns, len(header)):
-                results = importer.process([(line, cells) for line, cells, _extra in chunk])
-                for result, (_line, _cells, extra) in zip(results, chunk, strict=True):
+                results = importer.process([(line, cells) for line, _row, cells, _extra in chunk])
+                for result, (_line, row, _cells, extra) in zip(results, chunk, strict=True):
+                    result.row = row
                     if extra:
                         result.error("(row)", f"The row has {extra} more cell(s) than the header has columns.")
                         result.action = ""
@@ -188,9 +191,9 @@ def run_import(binary_file, *, kind=None, dry_run, user=None, on_row=None):
 
 def _chunks(rows, columns, width):
     chunk = []
-    for line, record in rows:
+    for line, row, record in rows:
         cells = {name: restore_cell(record[i] if i < len(record) else "", free_text=free) for i, name, free in columns}
-        chunk.append((line, cells, max(0, len(record) - width)))
+        chunk.append((line, row, cells, max(0, len(record) - width)))
         if len(chunk) == CHUNK_ROWS:
             yield chunk
             chunk = []
@@ -218,7 +221,7 @@ def show(value):
 
 def report_lines(result, *, verbose=False):
     """The command's lines for one row: its errors, or what it does (each change as before → after)."""
-    prefix = f"line {result.line}"
+    prefix = result.place
     lines = [f"{prefix}: ERROR in column {column}: {message}" for column, message in result.errors]
     if result.action and (result.action != UNCHANGED or verbose):
         text = f"{prefix}: {result.action} {result.label}"

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings.models import Meeting, Participant, Source
-from positions.models import Position, Stance
+from positions.models import AgendaItem, Position, Stance
 from tests.exports.test_endpoints import POSITION_CONTRACT as EXPORT_COLUMNS
 from tests.positions.test_import import POSITION_HEADER, export, run, snapshot, write
 
@@ -40,7 +40,8 @@ def message_texts(response):
 
 
 def a_quote(source):
-    return source.text.split(".")[0].strip()
+    """A sentence of the source's text, on one line."""
+    return source.text.splitlines()[0].split(".")[0].strip()
 
 
 # Line 2: three errors in three columns; line 3 is good; line 4: two more.
@@ -278,12 +279,11 @@ def test_the_queries_do_not_grow_with_the_rows(kp_data, tmp_path, dry_run):
         path = write(tmp_path, f"p{count}.csv", POSITION_HEADER + generated_rows(count, source))
         with CaptureQueriesContext(connection) as queries:
             out, error = run(path, *(["--dry-run"] if dry_run else []))
-        assert error is None, out
+        assert error is None and f"{count} to create" in out, out
         counts.append(len(queries))
-        Position.objects.filter(agenda_item__meeting__slug="2024-11-plenary-dubai", stance__in=Stance.values).filter(
-            agenda_item__issue__slug="digitalisation"
-        ).delete()
-    assert counts[0] == counts[1], counts
+        AgendaItem.objects.filter(meeting__slug="2024-11-plenary-dubai", issue__slug="digitalisation").delete()
+    # Bulk inserts come in batches (SQLite takes at most 999 parameters a statement): not one a row.
+    assert counts[0] <= counts[1] <= counts[0] + 2, counts
 
 
 def test_a_file_read_in_chunks_is_still_all_or_nothing(kp_data, tmp_path, monkeypatch):
@@ -298,3 +298,13 @@ def test_a_file_read_in_chunks_is_still_all_or_nothing(kp_data, tmp_path, monkey
     assert error is None and "11 to create" in out, out
     assert len(snapshot()) == len(before) + 11
     assert Meeting.objects.count() == 10
+
+
+def test_after_a_cell_with_line_breaks_a_row_is_named_by_its_line_and_its_spreadsheet_row(kp_data, tmp_path):
+    source = Source.objects.first().slug
+    text = POSITION_HEADER + (
+        f'2024-11-plenary-dubai,digitalisation,,RUS,,abstains,stated,,,"two\nlines",{source}\n'
+        f"2024-11-plenary-dubai,digitalisation,,Atlantis,,abstains,stated,,,a quote,{source}\n"
+    )
+    out, error = run(write(tmp_path, "p.csv", text), "--dry-run")
+    assert "line 4 (spreadsheet row 3): ERROR in column participant" in out, out
