@@ -5,9 +5,11 @@ confirm step runs it for real on the very file previewed (kept in a temporary fi
 signed token in the form), so the final message says what the import did, or that it failed.
 """
 
+import contextlib
 import os
 import re
 import tempfile
+import time
 
 from django import forms
 from django.conf import settings
@@ -62,6 +64,16 @@ def _example_rows(kind):
     if kind == "positions":
         return position_rows(Position.objects.filter(pk__in=Position.objects.order_by("-pk").values("pk")[:1]))
     return meeting_rows(Meeting.objects.filter(pk__in=Meeting.objects.order_by("-start_date").values("pk")[:1]))
+
+
+def _remove_stale_previews():
+    """Previews never confirmed: their files are removed once their token has expired."""
+    cutoff = time.time() - TOKEN_MAX_AGE
+    with os.scandir(tempfile.gettempdir()) as entries:
+        for entry in entries:
+            if PREVIEW_NAME.match(entry.name) and entry.stat().st_mtime < cutoff:
+                with contextlib.suppress(OSError):
+                    os.remove(entry.path)
 
 
 def _preview_path(name):
@@ -131,6 +143,7 @@ class CSVImportMixin:
 
     def _preview(self, request, form):
         upload = form.cleaned_data["import_file"]
+        _remove_stale_previews()
         handle, preview_path = tempfile.mkstemp(prefix=PREVIEW_PREFIX, suffix=".csv")
         with os.fdopen(handle, "wb") as kept:
             for chunk in upload.chunks():

@@ -308,3 +308,23 @@ def test_after_a_cell_with_line_breaks_a_row_is_named_by_its_line_and_its_spread
     )
     out, error = run(write(tmp_path, "p.csv", text), "--dry-run")
     assert "line 4 (spreadsheet row 3): ERROR in column participant" in out, out
+
+
+# --- who may import ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("in_editors_group,status", [(True, 200), (False, 403)])
+def test_editors_may_import_and_other_staff_may_not(kp_data, client, django_user_model, in_editors_group, status):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username="staff", password="a long passphrase", is_staff=True)
+    if in_editors_group:
+        call_command("create_editor_group", verbosity=0)
+        user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    for name in ("import", "import_template"):
+        assert client.get(reverse(f"admin:positions_position_{name}")).status_code == status
+        assert client.get(reverse(f"admin:meetings_meeting_{name}")).status_code == status
+    changelist = client.get(reverse("admin:positions_position_changelist"))
+    if in_editors_group:
+        assert reverse(IMPORT_URL) in changelist.content.decode()
