@@ -23,6 +23,9 @@ from .csvimport import PositionImport
 IMPORTS = {"meetings": MeetingImport, "positions": PositionImport}
 COLUMNS = {"meetings": MEETING_COLUMNS, "positions": POSITION_COLUMNS}
 CHUNK_ROWS = 1000
+# The largest cell read (characters): the csv module's default limit, held here because that limit is
+# process-wide and other code (the frictionless library) raises it.
+MAX_CELL = 131_072
 
 
 class ImportFileError(ValueError):
@@ -119,6 +122,8 @@ def read_rows(binary_file):
             except (UnicodeDecodeError, csv.Error) as exc:
                 raise _unreadable(exc, line) from exc
             if record:
+                if any(len(cell) > MAX_CELL for cell in record):
+                    raise ImportFileError(_too_large(line))
                 row += 1
                 yield line, row, record
             line = reader.line_num + 1
@@ -126,11 +131,15 @@ def read_rows(binary_file):
     return header, rows()
 
 
+def _too_large(line):
+    return f"line {line}: a cell is larger than {MAX_CELL:,} characters."
+
+
 def _unreadable(exc, line):
     if isinstance(exc, UnicodeDecodeError):
         return ImportFileError(f"The file is not UTF-8 text (line {line} cannot be read).")
     if "field larger than field limit" in str(exc):
-        return ImportFileError(f"line {line}: a cell is larger than {csv.field_size_limit():,} bytes.")
+        return ImportFileError(_too_large(line))
     return ImportFileError(f"The file is not readable CSV (line {line}): {exc}.")
 
 
