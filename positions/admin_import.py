@@ -32,6 +32,7 @@ TOKEN_SALT = "kptracker.import-preview"  # noqa: S105 - a signing namespace, not
 TOKEN_MAX_AGE = 60 * 60  # a preview can be confirmed for an hour
 PREVIEW_PREFIX = "kptracker-import-"
 PREVIEW_NAME = re.compile(rf"^{PREVIEW_PREFIX}[A-Za-z0-9_]+\.csv$")
+PREVIEW_DIR = None  # where previewed files wait for their confirm: None is the system's temporary directory
 
 
 def megabytes(size):
@@ -69,17 +70,21 @@ def _example_rows(kind):
 def _remove_stale_previews():
     """Previews never confirmed: their files are removed once their token has expired."""
     cutoff = time.time() - TOKEN_MAX_AGE
-    with os.scandir(tempfile.gettempdir()) as entries:
+    with os.scandir(_preview_dir()) as entries:
         for entry in entries:
             if PREVIEW_NAME.match(entry.name) and entry.stat().st_mtime < cutoff:
                 with contextlib.suppress(OSError):
                     os.remove(entry.path)
 
 
+def _preview_dir():
+    return PREVIEW_DIR or tempfile.gettempdir()
+
+
 def _preview_path(name):
     if not PREVIEW_NAME.match(name or ""):
         raise signing.BadSignature("not a preview file name")
-    return os.path.join(tempfile.gettempdir(), name)
+    return os.path.join(_preview_dir(), name)
 
 
 class CSVImportMixin:
@@ -144,7 +149,7 @@ class CSVImportMixin:
     def _preview(self, request, form):
         upload = form.cleaned_data["import_file"]
         _remove_stale_previews()
-        handle, preview_path = tempfile.mkstemp(prefix=PREVIEW_PREFIX, suffix=".csv")
+        handle, preview_path = tempfile.mkstemp(prefix=PREVIEW_PREFIX, suffix=".csv", dir=_preview_dir())
         with os.fdopen(handle, "wb") as kept:
             for chunk in upload.chunks():
                 kept.write(chunk)
