@@ -12,6 +12,10 @@ SECRET_KEY, ...) is bench/run.py's production-like one. Tasks:
 - export-sql: COPY statements for /export/positions.csv's rows (the plain SELECT of
   exports.tables.position_rows, and the export's own COPY where it has one) and the number of positions.
 - export-profile: where the time of the Python export path goes, stage by stage, in this process.
+- import: `manage.py import_csv` on N positions of positions.csv (the export of the first N): a dry
+  run while they are all recorded (every row checked, nothing to write), then a real import after
+  they are deleted (every row created, with its history). All in a transaction rolled back at the
+  end, so the data is left as it was.
 """
 
 import argparse
@@ -324,10 +328,49 @@ def task_export_profile():
     return {"export_profile_rows_per_s": stages, "export_profile_rows": n, "export_profile_bytes": n_bytes}
 
 
+def task_import(rows):
+    """Rows/s of `import_csv` on `rows` positions: a dry run of an unchanged export, then creating them."""
+    import io
+    import tempfile
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    def import_csv(path, *args):
+        out = io.StringIO()
+        started = time.perf_counter()
+        call_command("import_csv", path, *args, stdout=out)
+        return time.perf_counter() - started, out.getvalue()
+
+    chosen = Position.objects.order_by("pk").values("pk")[:rows]
+    queryset = Position.objects.filter(pk__in=chosen).order_by("pk")
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="") as file:
+        header, values = position_rows(queryset)
+        for chunk in stream_csv(header, values):
+            file.write(chunk)
+        file.flush()
+        n = queryset.count()
+        with transaction.atomic():
+            dry_seconds, out = import_csv(file.name, "--dry-run")
+            if f"0 to create, 0 to change, {n} unchanged" not in out:
+                raise SystemExit(f"the dry run of an unchanged export reported changes:\n{out[-2000:]}")
+            Position.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))).delete()
+            create_seconds, out = import_csv(file.name)
+            if f"{n} to create, 0 to change, 0 unchanged" not in out:
+                raise SystemExit(f"the import did not create every row:\n{out[-2000:]}")
+            transaction.set_rollback(True)
+    return {
+        "import_rows": n,
+        "import_rows_per_s": rate(n, create_seconds),
+        "import_dry_run_rows_per_s": rate(n, dry_seconds),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("tasks", nargs="+", choices=["matrix", "queries", "export-sql", "export-profile"])
+    parser.add_argument("tasks", nargs="+", choices=["matrix", "queries", "export-sql", "export-profile", "import"])
     parser.add_argument("--requests", type=int, default=15, help="requests per timing (median taken)")
+    parser.add_argument("--import-rows", type=int, default=5000, help="positions the import task imports")
     parser.add_argument("--skip", action="append", default=[], help="a queries label to leave out")
     args = parser.parse_args()
     result = {"database_vendor": connection.vendor}
@@ -340,6 +383,8 @@ def main():
             result |= task_export_sql()
         elif task == "export-profile":
             result |= task_export_profile()
+        elif task == "import":
+            result |= task_import(args.import_rows)
     print(json.dumps(result))
 
 

@@ -1,4 +1,4 @@
-"""kptracker's benchmark: pages and exports measured against the limits (issue 6).
+"""kptracker's benchmark: pages, exports and the import measured against the limits (issues 6 and 11).
 
     make bench          # .venv/bin/python bench/run.py: scale 1 and 10, about 7 minutes
     make bench-quick    # bench/run.py --quick: scales 0.02 and 0.2, under 2 minutes (CI)
@@ -50,6 +50,7 @@ MATRIX_RATIO_MAX = 2.0
 CSV_RATIO_MIN = 1 / 3
 RSS_GROWTH_MAX = 1.2
 MATRIX_RPS_RATIO_MIN = 0.25
+IMPORT_ROWS_PER_S_MIN = 1000  # issue 11: manage.py import_csv, new positions written with their history
 
 
 class Broken(Exception):
@@ -325,8 +326,10 @@ class Setup:
     def manage(self, *args, database_url=None, timeout=900):
         run([PYTHON, "manage.py", *args], env=self.env(database_url), timeout=timeout)
 
-    def probe(self, *tasks, database_url=None, requests=15, timeout=900, skip=()):
+    def probe(self, *tasks, database_url=None, requests=15, timeout=900, skip=(), import_rows=None):
         command = [PYTHON, str(BENCH / "probes.py"), *tasks, "--requests", str(requests)]
+        if import_rows is not None:
+            command += ["--import-rows", str(import_rows)]
         for label in skip:
             command += ["--skip", label]
         out = run(command, env=self.env(database_url), timeout=timeout, capture=True)
@@ -606,6 +609,11 @@ def bench(args):
                 "gunicorn_curl": export_1x["rows_per_s"],
             }
 
+        import_rows = min(positions_1x, 2000 if quick else 20000)
+        phases.start("import_1x", f"manage.py import_csv of {import_rows:,} exported positions (rolled back)")
+        imported = setup.probe("import", import_rows=import_rows)
+        r |= {key: imported[key] for key in ("import_rows", "import_rows_per_s", "import_dry_run_rows_per_s")}
+
         phases.start("wrk", f"requests/s under gunicorn (2 workers, wrk {wrk_seconds} s each)")
         rps = measure_rps(setup, wrk_seconds)
         r |= {f"{key}_rps": value["rps"] for key, value in rps.items()}
@@ -695,6 +703,7 @@ def goals(r):
             "ours_sqlite_csv_rows_per_s", "datasette_csv_rows_per_s", test=lambda a, b: a > b
         ),
         "matrix_rps_ratio": check("matrix_rps_ratio", test=lambda x: x >= MATRIX_RPS_RATIO_MIN),
+        "import_rows_per_s": check("import_rows_per_s", test=lambda x: x >= IMPORT_ROWS_PER_S_MIN),
     }
 
 
@@ -784,6 +793,13 @@ def report(r):
         f"{fmt(get('datasette_csv_rows_per_s'))}, with labels {fmt(get('datasette_labels_csv_rows_per_s'))}"
         f"  goal kptracker faster: {verdict(g['sqlite_faster_than_datasette'])}",
         f"  ({get('datasette')})",
+        "",
+        f"CSV import (manage.py import_csv, {fmt(get('import_rows'), digits=0)} rows of positions.csv at 1x, "
+        "in a transaction rolled back)",
+        f"  new rows, written with their history: {fmt(get('import_rows_per_s'), ' rows/s')}  "
+        f"goal >= {IMPORT_ROWS_PER_S_MIN:,}: {verdict(g['import_rows_per_s'])}",
+        f"  dry run of the same rows already recorded (every row checked): "
+        f"{fmt(get('import_dry_run_rows_per_s'), ' rows/s')}",
         "",
         f"Requests/s under gunicorn (2 workers, wrk -t2 -c16, {r['scales'][0]:g}x data)",
         f"  /healthz/ {fmt(get('baseline_rps'))}, / {fmt(get('timeline_rps'))}, /matrix/ {fmt(get('matrix_rps'))}",

@@ -16,7 +16,9 @@ from django.db.models import Case, CharField, F, Func, Value, When
 from django.db.models.functions import Coalesce, Concat, Left, Substr
 from django.db.models.lookups import In
 
-from .csvwriter import BATCH_SIZE, FORMULA_STARTS, neutralise
+from kptracker.csvguard import GUARD, GUARDED_STARTS
+
+from .csvwriter import BATCH_SIZE, neutralise
 from .tables import POSITION_COLUMNS, _header
 
 
@@ -82,11 +84,11 @@ def partial_date(date_field, precision_field):
 
 
 def guarded(expression):
-    """The text of `expression` with a ' before a leading = + - @ tab CR or LF (csvwriter.neutralise's
+    """The text of `expression` with a ' before a leading = + - @ tab CR LF or ' (kptracker.csvguard's
     rule; PostgreSQL text cannot hold the NUL it also guards against, nor psycopg2 send one)."""
-    starts = In(Left(expression, 1), [c for c in FORMULA_STARTS if c != "\0"])
+    starts = In(Left(expression, 1), [c for c in GUARDED_STARTS if c != "\0"])
     return Case(
-        When(starts, then=Concat(Value("'"), expression, output_field=CharField())),
+        When(starts, then=Concat(Value(GUARD), expression, output_field=CharField())),
         default=expression,
         output_field=CharField(),
     )
@@ -103,7 +105,7 @@ def position_csv_values(queryset):
 
 CELL = (
     "'\"' || REPLACE(CASE WHEN COALESCE(unicode({x}), CASE WHEN {x} <> '' THEN 0 END) IN ({starts})"
-    " THEN '''' || {x} ELSE COALESCE({x}, '') END, '\"', '\"\"') || '\"'"
+    " THEN %s || {x} ELSE COALESCE({x}, '') END, '\"', '\"\"') || '\"'"
 )
 
 
@@ -111,7 +113,7 @@ class SQLiteCSVRecord(Func):
     """One CSV record as a text: every cell guarded, then quoted, by SQLite.
 
     A cell is '"' || REPLACE(text, '"', '""') || '"' (RFC 4180), its text first prefixed with '
-    when it starts with = + - @ tab CR LF or NUL; NULL is an empty cell. unicode() gives a text's
+    when it starts with = + - @ tab CR LF NUL or ' (kptracker.csvguard); NULL is an empty cell. unicode() gives a text's
     first code point, and NULL both for an empty text and for one that starts with NUL, which
     `x <> ''` tells apart (SQLite compares every byte of a text). The SQL is fixed; every value
     is a parameter.
@@ -120,12 +122,12 @@ class SQLiteCSVRecord(Func):
     output_field = CharField()
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        starts = [ord(c) for c in FORMULA_STARTS]
+        starts = [ord(c) for c in GUARDED_STARTS]
         cells, params = [], []
         for expression in self.get_source_expressions():
             x, x_params = compiler.compile(expression)
             cells.append(CELL.format(x=x, starts=", ".join(["%s"] * len(starts))))
-            params += [*x_params, *x_params, *starts, *x_params, *x_params]  # the order {x} and {starts} appear in
+            params += [*x_params, *x_params, *starts, GUARD, *x_params, *x_params]  # the order they appear in
         return " || ',' || ".join(cells), params
 
 

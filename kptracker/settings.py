@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
-    "import_export",
     "simple_history",
     "meetings",
     "positions",
@@ -254,9 +253,9 @@ else:
         },
     }
 
-# Editors' CSV import (django-import-export): every import runs in one transaction, all rows or none.
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Editors' CSV import (positions.importing): the largest file the admin's import page takes, checked
+# before the file is read; larger files go through `manage.py import_csv`, which reads any size in chunks.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,13 @@
 from django.contrib import admin, messages
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from positions.admin import AgendaItemInline
+from positions.admin_import import CSVImportMixin
 from positions.models import Position
 from positions.quotes import quote_in_source
 
 from .admin_widgets import SafeAutocompleteMixin
 from .models import Meeting, Participant, ParticipantAlias, Person, Source
-from .resources import MeetingResource
 
 
 class ParticipantAliasInline(SafeAutocompleteMixin, admin.TabularInline):
@@ -73,9 +71,8 @@ class SourceAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SafeAutocompleteMixin, ImportMixin, SimpleHistoryAdmin):
-    resource_classes = [MeetingResource]
-    formats = [CSV]
+class MeetingAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryAdmin):
+    import_kind = "meetings"
     list_display = ["title", "kind", "status", "start_date", "date_precision", "city", "host_country", "chair"]
     list_filter = ["kind", "status", "is_virtual", "date_precision", "chair"]
     search_fields = ["title", "city", "host_country", "theme", "summary", "chair__name", "chair_person__name"]

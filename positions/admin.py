@@ -1,13 +1,11 @@
 from django.contrib import admin, messages
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from meetings.admin_widgets import SafeAutocompleteMixin
 
+from .admin_import import CSVImportMixin
 from .models import AgendaItem, Issue, Position
 from .quotes import verify
-from .resources import PositionResource
 
 UNVERIFIED_WARNING = (
     "The quote of “{position}” does not appear in the text of its source “{source}” "
@@ -77,9 +75,8 @@ class AgendaItemAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(SafeAutocompleteMixin, ImportMixin, SimpleHistoryAdmin):
-    resource_classes = [PositionResource]
-    formats = [CSV]
+class PositionAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryAdmin):
+    import_kind = "positions"
     list_display = ["participant", "stance", "agenda_item", "attribution", "source", "quote_verified"]
     list_filter = [
         "quote_verified",

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exports.csvwriter import FORMULA_STARTS, csv_response, neutralise, stream_csv
+from exports.csvwriter import csv_response, neutralise, stream_csv
+from kptracker.csvguard import FORMULA_STARTS, GUARDED_STARTS, guard, unguard
 
 FIXED_NOW = datetime.datetime(2024, 11, 16, 9, 30, tzinfo=datetime.UTC)
 
@@ -27,9 +28,22 @@ def test_every_formula_character_of_owasp_and_asvs_is_guarded():
     assert set(FORMULA_STARTS) == {"=", "+", "-", "@", "\t", "\r", "\n", "\0"}
 
 
-@pytest.mark.parametrize("value", ["Russia blocks", "a=b", "", "'=already quoted", "12 Nov 2024", " =x"])
+@pytest.mark.parametrize("value", ["Russia blocks", "a=b", "", "12 Nov 2024", " =x", "x'"])
 def test_other_text_is_left_alone(value):
     assert neutralise(value) == value
+
+
+@pytest.mark.parametrize("value", ["'=already quoted", "'Tis the season", "'", "''"])
+def test_a_cell_truly_starting_with_the_guard_quote_gets_one_more(value):
+    """Otherwise "'=x" and "=x" would both be written "'=x", and an import could not tell them apart."""
+    assert neutralise(value) == "'" + value
+
+
+@given(st.text())
+def test_the_guard_is_undone_exactly_for_any_text(text):
+    cell = guard(text)
+    assert unguard(cell) == text
+    assert not cell.startswith(FORMULA_STARTS)  # what a spreadsheet would run never leads a cell
 
 
 @pytest.mark.parametrize(
@@ -59,11 +73,11 @@ def test_csv_reader_gives_back_the_original_text_behind_the_guard_quote(values):
     rows = parse("".join(stream_csv([f"c{i}" for i in range(len(values))], [values])))
     assert len(rows) == 2
     for value, cell in zip(values, rows[1], strict=True):
-        if value.startswith(FORMULA_STARTS):
+        if value.startswith(GUARDED_STARTS):
             assert cell == "'" + value
-            assert cell[1:] == value
         else:
             assert cell == value
+        assert unguard(cell) == value
 
 
 def test_rfc_4180_quoting_and_crlf_line_ends():

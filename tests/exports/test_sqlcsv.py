@@ -25,6 +25,9 @@ AWKWARD = [
     "\tTabbed",
     "\rReturn",
     "\nNewline first",
+    "'=already guarded by hand",
+    "'Tis an apostrophe",
+    "''",
     'A "quoted", comma\nand a line break',
     "plain ünïcödé ‘quotes’",
 ]
@@ -53,6 +56,7 @@ def test_the_sql_and_python_paths_write_the_same_rows(kp_data):
     assert copied == python
     quotes = {row[header.index("quote")] for row in copied[1:]}
     assert '\'=HYPERLINK("http://x")' in quotes and 'A "quoted", comma\nand a line break' in quotes
+    assert {"''=already guarded by hand", "''Tis an apostrophe", "'''"} <= quotes
 
 
 def test_an_empty_selection_is_the_header_alone(kp_data):

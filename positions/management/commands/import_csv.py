@@ -2,13 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from positions.importing import ImportFileError, detect_kind, has_errors, read_csv, report_lines, run_import
+from positions.importing import ImportFileError, report_lines, run_import
 
 
 class Command(BaseCommand):
     help = (
         "Import meetings or positions from a CSV in the columns of /export/meetings.csv or /export/positions.csv. "
-        "All rows or none: any invalid row changes nothing. Exit status 1 on any error."
+        "All rows or none: any invalid row changes nothing. Every error is reported, with its file line "
+        "(the header is line 1). Exit status 1 on any error. The file is read in chunks: any size will do."
     )
 
     def add_arguments(self, parser):
@@ -20,15 +21,22 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
+        verbose = options["verbosity"] >= 2
+
+        def on_row(result):
+            for line in report_lines(result, verbose=verbose):
+                self.stdout.write(line)
+
         try:
-            dataset = read_csv(path.read_bytes())
-            kind = options["kind"] or detect_kind(dataset.headers or [])
+            with path.open("rb") as binary_file:
+                summary = run_import(binary_file, kind=options["kind"], dry_run=options["dry_run"], on_row=on_row)
         except ImportFileError as exc:
-            raise CommandError(str(exc)) from exc
-        result = run_import(dataset, kind, dry_run=options["dry_run"])
-        for line in report_lines(result):
-            self.stdout.write(line)
-        if has_errors(result):
-            raise CommandError(f"Nothing was imported: the file has errors ({kind}, {path.name}).", returncode=1)
-        verb = "Would import" if options["dry_run"] else "Imported"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {len(dataset)} {kind} row(s) from {path.name}."))
+            raise CommandError(f"Nothing was imported: {exc}") from exc
+        for warning in summary.file_warnings:
+            self.stdout.write(f"WARNING: {warning}")
+        for error in summary.file_errors:
+            self.stdout.write(f"ERROR: {error}")
+        self.stdout.write(summary.totals())
+        if summary.has_errors:
+            raise CommandError(f"{summary.message()} ({path.name})", returncode=1)
+        self.stdout.write(self.style.SUCCESS(f"{summary.message()} ({path.name})"))
