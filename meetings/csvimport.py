@@ -49,6 +49,14 @@ class RowResult:
     def error(self, column, message):
         self.errors.append((column, message))
 
+    def attempt(self, column, function, *args):
+        """function(*args), or None with its ValueError recorded against `column`: every error at once."""
+        try:
+            return function(*args)
+        except ValueError as exc:
+            self.error(column, str(exc))
+            return None
+
 
 def restore_cell(value, *, free_text=False):
     """A cell's value as the export had it: the formula guard undone (kptracker.csvguard.unguard).
@@ -283,13 +291,7 @@ class MeetingImport:
     def _apply(self, meeting, cells, result):
         """Set the meeting's fields from the columns the file has; the sources, or None without that column."""
 
-        def attempt(column, function, *args):
-            try:
-                return function(*args)
-            except ValueError as exc:
-                result.error(column, str(exc))
-                return None
-
+        attempt = result.attempt
         for column in ("title", "kind", "status", "city", "theme", "summary", "notes"):
             if column in cells:
                 setattr(meeting, column, cells[column])

@@ -100,13 +100,7 @@ class PositionImport:
         """The row's position (unsaved), every error of every column collected on the way."""
         result = RowResult(line)
 
-        def attempt(column, function, *args):
-            try:
-                return function(*args)
-            except ValueError as exc:
-                result.error(column, str(exc))
-                return None
-
+        attempt = result.attempt
         meeting = attempt("meeting_slug", self._meeting, cells.get("meeting_slug", ""))
         issue = attempt("issue_slug", self._issue, cells.get("issue_slug", ""))
         outcome = cells.get("outcome", "")
