@@ -83,6 +83,63 @@ def test_a_real_year_in_the_date_hierarchy_still_filters(admin_client_logged_in,
     assert response.context["cl"].result_count == Meeting.objects.filter(start_date__year=2025).count()
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"end_date__year": "10000"},  # fails only as the query is built
+        {"end_date__year": "99999999999999999999"},
+        {"number__in": "1,abc"},
+        {"start_date__gte": "99999-01-01"},
+    ],
+)
+def test_a_value_no_field_can_hold_redirects_with_e1(admin_client_logged_in, kp_data, query):
+    url = reverse("admin:meetings_meeting_changelist")
+    response = admin_client_logged_in.get(url, query)
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?e=1"
+
+
+def test_an_address_that_is_not_one_redirects_with_e1(admin_client_logged_in):
+    """PostgreSQL's inet column refused ?ip_address=abc with a DataError (a 500 there); SQLite found nothing."""
+    url = reverse("admin:axes_accessattempt_changelist")
+    response = admin_client_logged_in.get(url, {"ip_address": "abc"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?e=1"
+    assert admin_client_logged_in.get(url, {"ip_address": "192.0.2.1"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"title__regex": "["},  # SQLite: an error in its regexp function (a 503 by DatabaseUnavailableMiddleware)
+        {"title__iregex": "(a+)+$"},
+        {"title__range": "ab,c"},  # a string, not a pair: the wrong number of parameters
+        {"title__unaccent": "a"},  # django.contrib.postgres: needs an extension, and SQLite has none
+        {"title__trigram_similar": "a"},
+        {"title__search": "a"},
+        {"start_date__year__regex": "1"},
+    ],
+)
+def test_a_lookup_outside_the_plain_comparisons_is_a_400(admin_client_logged_in, kp_data, query):
+    response = admin_client_logged_in.get(reverse("admin:meetings_meeting_changelist"), query)
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"title__icontains": "kimberley"},
+        {"start_date__year": "2024", "start_date__month": "11"},
+        {"start_date__gte": "2020-01-01"},
+        {"number__in": "1,2"},
+        {"chair__id__exact": "1"},
+        {"kind__exact": "plenary"},
+    ],
+)
+def test_plain_comparisons_still_filter(admin_client_logged_in, kp_data, query):
+    assert admin_client_logged_in.get(reverse("admin:meetings_meeting_changelist"), query).status_code == 200
+
+
 @pytest.mark.parametrize("object_id", ["abc", "1.5", "-", str(2**70), "_2F"])
 def test_an_impossible_id_in_a_history_url_redirects_like_the_change_view(admin_client_logged_in, kp_data, object_id):
     response = admin_client_logged_in.get(f"/admin/meetings/meeting/{object_id}/history/", follow=True)
