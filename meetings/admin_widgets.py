@@ -7,21 +7,15 @@ cannot hold before rendering; the form itself still refuses them with its own me
 """
 
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+
+from kptracker.inputs import holds
 
 
 class _DropsImpossibleValues:
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
         key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
-        possible = []
-        for item in value:
-            try:
-                key.run_validators(key.to_python(item))  # the validators refuse ids beyond 64 bits
-            except (ValidationError, ValueError, TypeError):
-                continue
-            possible.append(item)
-        return super().optgroups(name, possible, attr)
+        return super().optgroups(name, [item for item in value if holds(key, item)], attr)
 
 
 class SafeAutocompleteSelect(_DropsImpossibleValues, AutocompleteSelect):

@@ -127,16 +127,31 @@ def test_a_foreign_host_is_refused(client, urls, name):
     assert b"attacker.example" not in response.content
 
 
+CONTROL_CHARACTERS = st.characters(codec="utf-8", max_codepoint=0x1F) | st.sampled_from(["\x7f", "\x85", "\u2028"])
 PATH_VALUES = st.one_of(
     st.text(min_size=1, max_size=60),
     st.integers(min_value=0, max_value=10**40).map(str),
     st.sampled_from(["0", "-1", "9223372036854775807", "9223372036854775808", "%00", "..", "a" * 300]),
+    # NUL (PostgreSQL cannot hold one) and the other control characters, alone or inside a plausible value.
+    st.sampled_from(["\x00", "RUS\x00", "R\x00S", "\t", "\r\n", "\x1b[31m", "\x7f"]),
+    st.builds(
+        lambda a, c, b: a + c + b,
+        st.sampled_from(["", "RUS", "1", "kp"]),
+        st.text(CONTROL_CHARACTERS, min_size=1),
+        st.sampled_from(["", "RUS", "1"]),
+    ),
 )
+
+
+def assert_no_server_error(response, path):
+    assert response.status_code < 500, f"{path!r} answered {response.status_code}"
+    if "\x00" in path:
+        assert response.status_code == 400, f"{path!r} carried a NUL and answered {response.status_code}"
 
 
 @pytest.mark.parametrize("name", [name for name in public_url_names() if takes_arguments(name)])
 def test_arbitrary_path_arguments_never_give_a_server_error(client, urls, name):
-    """/sources/<huge number>/, /meetings/<unicode>/: a 404, never a 5xx."""
+    """/sources/<huge number>/, /meetings/<unicode>/, /participants/<NUL>/: a 4xx, never a 5xx."""
     path = urls[name]
     prefix = path.rstrip("/").rsplit("/", 1)[0] + "/"
 
@@ -149,6 +164,29 @@ def test_arbitrary_path_arguments_never_give_a_server_error(client, urls, name):
     @given(value=PATH_VALUES)
     def check(value):
         response = fetch(client, prefix + quote(value, safe="") + "/")
-        assert response.status_code < 500, f"{prefix}{value!r}/ answered {response.status_code}"
+        assert_no_server_error(response, prefix + value + "/")
+
+    check()
+
+
+@pytest.mark.parametrize("name", public_url_names())
+def test_control_characters_anywhere_in_a_path_never_give_a_server_error(client, urls, name):
+    """A NUL or another control character at any place in a page's path (not only in an argument)."""
+    path = urls[name]
+
+    @settings(
+        max_examples=15,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        database=None,
+    )
+    @given(
+        where=st.integers(min_value=1, max_value=len(path)),
+        inserted=st.text(CONTROL_CHARACTERS, min_size=1, max_size=3),
+    )
+    def check(where, inserted):
+        odd = path[:where] + inserted + path[where:]
+        response = fetch(client, quote(odd, safe="/"))
+        assert_no_server_error(response, odd)
 
     check()
