@@ -1,16 +1,8 @@
-/* Layout for narrow screens and wide tables; every page works without it.
-   - A filter form (a <details>, open as served) folds away on a phone, at the stylesheet's 40rem
-     breakpoint, unless it shows an error: the list it filters is then on the first screen.
+/* Layout for wide tables; every page works without it (a filter form folds on a phone by fold-filters.js).
    - A table that scrolls sideways says so: its hint (named by the region's aria-describedby) shows
      whenever the table is wider than its box, and a shadow marks the right edge while there is more. */
 (function () {
   "use strict";
-  if (window.matchMedia && window.matchMedia("(max-width: 40rem)").matches) {
-    document.querySelectorAll("details.filter-panel[open]").forEach(function (panel) {
-      if (!panel.querySelector(".has-error, .form-errors")) { panel.open = false; }
-    });
-  }
-
   function update(region) {
     var overflow = region.scrollWidth - region.clientWidth;
     var scrolls = overflow > 1;
