@@ -24,13 +24,18 @@ from .sqlcsv import stream_position_sqlite
 from .tables import meeting_rows
 
 
-def bad_filter_response(filterset):
-    """400, in plain text, naming every bad parameter: never a 500, never a silently unfiltered file."""
+def bad_parameters_response(errors):
+    """400, in plain text, naming every bad parameter ({name: [message]}): never a 500, never a silently
+    unfiltered file."""
     lines = []
-    for name, errors in filterset.errors.items():
-        label = "request" if name == "__all__" else f"parameter '{name}'"
-        lines.extend(f"Bad {label}: {error}" for error in errors)
+    for name, messages in errors.items():
+        label = "request" if name == "__all__" else f"parameter '{name[:40]}'"
+        lines.extend(f"Bad {label}: {message}" for message in messages)
     return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+def bad_filter_response(filterset):
+    return bad_parameters_response(filterset.errors)
 
 
 @require_safe
@@ -78,11 +83,8 @@ def matrix_csv(request):
 def data_package(request):
     """The whole dataset as a zip of CSVs with datapackage.json and README.md, streamed as it is built."""
     if unknown := Parameters().unknown(request.GET):
-        return HttpResponse(
-            f"Bad parameter '{unknown[0][:40]}': the data package takes no parameters; it holds the whole dataset.\n",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        reason = "the data package takes no parameters; it holds the whole dataset."
+        return bad_parameters_response({name: [reason] for name in unknown})
     created = timezone.now()
     response = StreamingHttpResponse(
         stream_package_zip(created, url=request.build_absolute_uri()), content_type="application/zip"
