@@ -45,9 +45,9 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from exports.csvwriter import BATCH_SIZE, stream_csv  # noqa: E402
 from exports.tables import position_rows  # noqa: E402
 from meetings.models import Meeting, Participant, Source  # noqa: E402
-from positions.filters import MatrixFilter, PositionFilter  # noqa: E402
+from pages.filters import MatrixFilter, PositionFilter  # noqa: E402
+from pages.selectors import blocking_matrix  # noqa: E402
 from positions.models import Issue, Position  # noqa: E402
-from positions.selectors import blocking_matrix  # noqa: E402
 
 try:  # the export's own COPY statement on PostgreSQL, where it has one
     from exports.pgcopy import position_copy_sql  # noqa: E402
@@ -57,7 +57,7 @@ except ImportError:
 PAGE_CACHE = "pages"
 # Django's server-side cursor wraps the SELECT of a streamed queryset in a DECLARE.
 DECLARE = re.compile(r"^\s*DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH|WITHOUT)\s+HOLD\s+FOR\s+", re.IGNORECASE | re.DOTALL)
-SEARCH_WORD = "sovereignty"  # in synthetic quotes (meetings/synthetic.py FILLERS) and curated ones
+SEARCH_WORD = "sovereignty"  # in synthetic quotes (synthetic/generator.py FILLERS) and curated ones
 
 
 def client():

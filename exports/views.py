@@ -11,11 +11,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from kptracker.params import Parameters
-from meetings.filters import MeetingFilter
 from meetings.models import Meeting
-from positions.filters import MatrixFilter, PositionFilter
+from pages.filters import MatrixFilter, MeetingFilter, PositionFilter
+from pages.selectors import blocking_matrix
 from positions.models import Position
-from positions.selectors import blocking_matrix
 
 from .csvwriter import csv_response, csv_stream_response, dated_filename
 from .package import stream_package_zip
@@ -50,9 +49,7 @@ def meetings_csv(request):
 def positions_csv(request):
     filterset = PositionFilter(
         request.GET,
-        queryset=Position.objects.order_by(
-            "-agenda_item__meeting__start_date", "agenda_item__issue__title", "participant__name", "pk"
-        ),
+        queryset=Position.objects.newest_first(),
     )
     if not filterset.is_valid():
         return bad_filter_response(filterset)

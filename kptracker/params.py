@@ -2,7 +2,7 @@
 
 A FilterSet declares the parameters a view takes; `StrictFilterSet` judges the rest:
 - a parameter the view does not take is an error naming it (an export answers 400; a page
-  redirects to its URL without it, see `meetings.caching.cached_page`), never silently ignored;
+  redirects to its URL without it, see `pages.cache.cached_page`), never silently ignored;
 - a single-valued parameter given twice is an error, never "the last one wins";
 - codes, slugs and choices match whatever their case (`participant=rus` is RUS).
 

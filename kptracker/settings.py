@@ -71,10 +71,16 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    # The record, at the bottom: positions builds on meetings; neither imports anything above it.
     "meetings",
     "positions",
+    # One app per audience above it: readers, researchers, editors, and readers' error reports.
+    "pages",
     "exports",
+    "editing",
     "reports",
+    # The benchmark's synthetic data (a command, no models).
+    "synthetic",
 ]
 
 MIDDLEWARE = [
@@ -234,7 +240,7 @@ SIMPLE_HISTORY_ENABLED = env_bool("SIMPLE_HISTORY_ENABLED", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: local memory by default; Redis when REDIS_URL is set (shared by every worker and server).
-# "pages" holds rendered public pages, keyed by the data version (meetings/caching.py).
+# "pages" holds rendered public pages, keyed by the data version (pages/cache.py, meetings/version.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -256,7 +262,7 @@ else:
         },
     }
 
-# Editors' CSV import (positions.importing): the largest file the admin's import page takes, checked
+# Editors' CSV import (editing/importing.py): the largest file the admin's import page takes, checked
 # before the file is read; larger files go through `manage.py import_csv`, which reads any size in chunks.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 

@@ -100,7 +100,7 @@ class Participant(models.Model):
         return (self.code,)
 
     def get_absolute_url(self):
-        return reverse("meetings:participant-detail", kwargs={"code": self.code.lower()})
+        return reverse("pages:participant-detail", kwargs={"code": self.code.lower()})
 
     @property
     def is_observer(self):
@@ -224,7 +224,7 @@ class Source(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("meetings:source-detail", kwargs={"pk": self.pk})
+        return reverse("pages:source-detail", kwargs={"pk": self.pk})
 
     @property
     def published_iso(self):
@@ -347,7 +347,7 @@ class Meeting(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("meetings:meeting-detail", kwargs={"slug": self.slug})
+        return reverse("pages:meeting-detail", kwargs={"slug": self.slug})
 
     @property
     def start_iso(self):
@@ -387,7 +387,7 @@ class Meeting(models.Model):
 
 
 class DataVersion(models.Model):
-    """One row counting changes to the record, so cached pages know when they are stale (meetings.caching)."""
+    """One row counting changes to the record, so cached pages know when they are stale (meetings/version.py)."""
 
     version = models.BigIntegerField(default=0)
 

@@ -39,7 +39,7 @@ class Issue(models.Model):
         return (self.slug,)
 
     def get_absolute_url(self):
-        return reverse("positions:issue-detail", kwargs={"slug": self.slug})
+        return reverse("pages:issue-detail", kwargs={"slug": self.slug})
 
 
 class Outcome(models.TextChoices):
@@ -51,7 +51,13 @@ class Outcome(models.TextChoices):
     ONGOING = "ongoing", "ongoing"
 
 
-class AgendaItemManager(models.Manager):
+class AgendaItemQuerySet(models.QuerySet):
+    def chronological(self):
+        """Oldest meeting first, then by issue: an issue's trajectory, agenda_items.csv."""
+        return self.order_by("meeting__start_date", "meeting__slug", "issue__slug")
+
+
+class AgendaItemManager(models.Manager.from_queryset(AgendaItemQuerySet)):
     def get_by_natural_key(self, meeting_slug, issue_slug):
         return self.get(meeting__slug=meeting_slug, issue__slug=issue_slug)
 
@@ -120,6 +126,26 @@ class PositionQuerySet(models.QuerySet):
 
     def blocks(self):
         return self.filter(stance=Stance.BLOCKS)
+
+    def newest_first(self):
+        """The order of the position list, positions.csv and a participant's page: newest meeting first."""
+        return self.order_by(
+            "-agenda_item__meeting__start_date", "agenda_item__issue__title", "participant__name", "pk"
+        )
+
+    def as_entered_by_meeting(self):
+        """A source's page: oldest meeting first, then in the order the positions were entered."""
+        return self.order_by("agenda_item__meeting__start_date", "pk")
+
+    def chronological(self):
+        """The data package's order: oldest meeting first, then by natural keys."""
+        return self.order_by(
+            "agenda_item__meeting__start_date",
+            "agenda_item__meeting__slug",
+            "agenda_item__issue__slug",
+            "participant__code",
+            "pk",
+        )
 
 
 class PositionManager(models.Manager.from_queryset(PositionQuerySet)):

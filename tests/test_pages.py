@@ -45,11 +45,11 @@ def blocked(db):
 
 
 PUBLIC_PAGES = [
-    ("meetings:timeline", {}),
-    ("positions:matrix", {}),
-    ("positions:position-list", {}),
-    ("positions:issue-list", {}),
-    ("meetings:participant-list", {}),
+    ("pages:timeline", {}),
+    ("pages:matrix", {}),
+    ("pages:position-list", {}),
+    ("pages:issue-list", {}),
+    ("pages:participant-list", {}),
 ]
 
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import Count
 
 from meetings.models import Meeting, MeetingKind, Participant, ParticipantKind, Person, Source
-from meetings.synthetic import Plan
 from positions.models import AgendaItem, Attribution, Issue, Position, Stance
+from synthetic.generator import Plan
 from tests.factories import MeetingFactory, ParticipantFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db

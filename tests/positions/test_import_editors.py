@@ -292,7 +292,7 @@ def test_the_queries_do_not_grow_with_the_rows(kp_data, tmp_path, dry_run):
 
 
 def test_a_file_read_in_chunks_is_still_all_or_nothing(kp_data, tmp_path, monkeypatch):
-    monkeypatch.setattr("positions.importing.CHUNK_ROWS", 4)
+    monkeypatch.setattr("editing.importing.CHUNK_ROWS", 4)
     source = Source.objects.first()
     rows = generated_rows(11, source) + "2024-11-plenary-dubai,digitalisation,,Atlantis,,neutral,stated,,,q,x\n"
     before = snapshot()

@@ -98,7 +98,7 @@ def test_every_public_url_has_a_sample(kp_data):
 
 def test_the_exports_are_among_the_fuzzed_urls():
     names = public_url_names()
-    assert "meetings:timeline" in names and "positions:matrix" in names
+    assert "pages:timeline" in names and "pages:matrix" in names
     assert any(name.startswith("exports:") for name in names)
 
 

@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from meetings.csvimport import CHANGE, CREATE, UNCHANGED, Lookups, RowResult, code_of, message_dict, one_of
 from meetings.models import Meeting
+from positions.models import AgendaItem, Attribution, Issue, Outcome, Position, Stance
+from positions.quotes import normalise
 
-from .models import AgendaItem, Attribution, Issue, Outcome, Position, Stance
-from .quotes import normalise
+from .import_meetings import CHANGE, CREATE, UNCHANGED, Lookups, RowResult, code_of, message_dict, one_of
 
 UNVERIFIED = (
     "Not found in the text of its source (spacing and quote marks ignored): it will be saved and marked "

@@ -1,6 +1,6 @@
 """The admin's CSV import: upload, preview every row and every error, then confirm.
 
-The preview is a dry run of positions.importing.run_import, the same as `import_csv --dry-run`; the
+The preview is a dry run of editing.importing.run_import, the same as `import_csv --dry-run`; the
 confirm step runs it for real on the very file previewed (kept in a temporary file, named by a
 signed token in the form), so the final message says what the import did, or that it failed.
 """
@@ -22,11 +22,11 @@ from django.urls import path, reverse
 
 from exports.csvwriter import csv_response
 from exports.tables import meeting_rows, position_rows
-from meetings.csvimport import CHANGE, CREATE, UNCHANGED
 from meetings.models import Meeting
+from positions.models import Position
 
+from .import_meetings import CHANGE, CREATE, UNCHANGED
 from .importing import ImportFileError, column_guide, run_import
-from .models import Position
 
 TOKEN_SALT = "kptracker.import-preview"  # noqa: S105 - a signing namespace, not a secret
 TOKEN_MAX_AGE = 60 * 60  # a preview can be confirmed for an hour

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 
 from exports.tables import MEETING_COLUMNS, POSITION_COLUMNS
-from meetings.caching import bump_version
-from meetings.csvimport import CHANGE, CREATE, UNCHANGED, MeetingImport, restore_cell
+from meetings.version import bump_version
 
-from .csvimport import PositionImport
+from .import_meetings import CHANGE, CREATE, UNCHANGED, MeetingImport, restore_cell
+from .import_positions import PositionImport
 
 IMPORTS = {"meetings": MeetingImport, "positions": PositionImport}
 COLUMNS = {"meetings": MEETING_COLUMNS, "positions": POSITION_COLUMNS}
@@ -159,7 +159,7 @@ def check_header(header, importer, summary):
 def run_import(binary_file, *, kind=None, dry_run, user=None, on_row=None):
     """Check every row of the file, and unless `dry_run` write them all, or none if any has an error.
 
-    `on_row(result)` is called for each row (a meetings.csvimport.RowResult) as it is checked.
+    `on_row(result)` is called for each row (a editing.import_meetings.RowResult) as it is checked.
     Raises ImportFileError for a file that cannot be read; returns the Summary.
     """
     header, rows = read_rows(binary_file)

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from positions.importing import ImportFileError, report_lines, run_import
+from editing.importing import ImportFileError, report_lines, run_import
 
 
 class Command(BaseCommand):

@@ -1,26 +1,26 @@
-import logging
+"""Every public page: the timeline, meetings, participants, sources, issues, the matrix, the position list.
 
-from django.db import DatabaseError, InterfaceError, connection
+Each view shapes its queries here or in selectors.py, takes the page's FilterSet, and is served through
+the page cache (cache.py); the templates are in templates/pages/.
+"""
+
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
 
-from kptracker.middleware import RETRY_AFTER_SECONDS
-from positions.models import AgendaItem, Position
-from positions.selectors import (
+from meetings.models import Meeting, Participant, Source
+from positions.models import AgendaItem, Issue, Position, Stance
+
+from .cache import cached_page
+from .filters import MatrixFilter, MeetingFilter, PositionFilter
+from .pagination import paginate
+from .selectors import (
+    STANCE_ORDER,
+    blocking_matrix,
     stacked_chart,
     stance_counts_by_meeting,
     stance_counts_by_year,
     stance_order_expression,
 )
-
-from .caching import cached_page
-from .filters import MeetingFilter
-from .models import Meeting, Participant, Source
-from .pagination import paginate
-
-logger = logging.getLogger(__name__)
 
 
 @cached_page(MeetingFilter)
@@ -42,7 +42,7 @@ def timeline(request):
     for meeting in meetings:
         meeting.stance_counts = counts.get(meeting.pk, {})
         meeting.positions_total = sum(meeting.stance_counts.values())
-        meeting.blocks_total = meeting.stance_counts.get("blocks", 0)
+        meeting.blocks_total = meeting.stance_counts.get(Stance.BLOCKS, 0)
     of_whom = _of_whom(filterset) if valid else ""
     chart = stacked_chart(
         [m.short_label for m in meetings],
@@ -51,7 +51,7 @@ def timeline(request):
     )
     return render(
         request,
-        "meetings/timeline.html",
+        "pages/timeline.html",
         {"filter": filterset, "meetings": meetings, "chart": chart, "of_whom": of_whom},
     )
 
@@ -85,7 +85,7 @@ def meeting_detail(request, slug):
     ).first()
     return render(
         request,
-        "meetings/meeting_detail.html",
+        "pages/meeting_detail.html",
         {"meeting": meeting, "sources": sources, "previous_meeting": previous_meeting, "next_meeting": next_meeting},
     )
 
@@ -94,19 +94,15 @@ def meeting_detail(request, slug):
 def participant_list(request):
     participants = Participant.objects.annotate(
         positions_total=Count("positions"),
-        blocks_total=Count("positions", filter=Q(positions__stance="blocks")),
+        blocks_total=Count("positions", filter=Q(positions__stance=Stance.BLOCKS)),
     ).order_by("-has_veto", "name")
-    return render(request, "meetings/participant_list.html", {"participants": participants})
+    return render(request, "pages/participant_list.html", {"participants": participants})
 
 
 @cached_page(also=["page"])
 def participant_detail(request, code):
     participant = get_object_or_404(Participant, code=code.upper())
-    positions = (
-        Position.objects.filter(participant=participant)
-        .for_listing()
-        .order_by("-agenda_item__meeting__start_date", "agenda_item__issue__title", "stance")
-    )
+    positions = Position.objects.filter(participant=participant).for_listing().newest_first()
     page = paginate(request, positions)
     by_year = stance_counts_by_year(Position.objects.filter(participant=participant))
     chart = stacked_chart(
@@ -114,7 +110,7 @@ def participant_detail(request, code):
     )
     return render(
         request,
-        "meetings/participant_detail.html",
+        "pages/participant_detail.html",
         {"participant": participant, "page": page, "chart": chart},
     )
 
@@ -122,22 +118,64 @@ def participant_detail(request, code):
 @cached_page(also=["page"])
 def source_detail(request, pk):
     source = get_object_or_404(Source.objects.prefetch_related("meetings"), pk=pk)
-    page = paginate(request, source.positions.for_listing().order_by("agenda_item__meeting__start_date", "pk"))
-    return render(request, "meetings/source_detail.html", {"source": source, "page": page})
+    page = paginate(request, source.positions.for_listing().as_entered_by_meeting())
+    return render(request, "pages/source_detail.html", {"source": source, "page": page})
 
 
-@require_safe
-def health(request):
-    """For load balancers, and the benchmark's baseline: one trivial query, "ok", or a 503 naming what is down."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except (DatabaseError, InterfaceError) as exception:
-        logger.warning("Health check: database unavailable: %s", str(exception).strip()[:300])
-        response = HttpResponse("database: unavailable\n", status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    else:
-        response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
-    response["Cache-Control"] = "no-store"
-    return response
+@cached_page()
+def issue_list(request):
+    issues = Issue.objects.annotate(
+        meetings_total=Count("agenda_items", distinct=True),
+        positions_total=Count("agenda_items__positions"),
+        blocks_total=Count("agenda_items__positions", filter=Q(agenda_items__positions__stance=Stance.BLOCKS)),
+    )
+    return render(request, "pages/issue_list.html", {"issues": issues})
+
+
+@cached_page()
+def issue_detail(request, slug):
+    """An issue's trajectory: per meeting the outcome and who supported, opposed, blocked or protested."""
+    issue = get_object_or_404(Issue, slug=slug)
+    items = list(AgendaItem.objects.filter(issue=issue).select_related("meeting").chronological())
+    who = (
+        Position.objects.filter(agenda_item__issue=issue)
+        .order_by("participant__name")
+        .values_list("agenda_item_id", "stance", "participant__code", "participant__name")
+        .distinct()
+    )
+    by_item = {item.pk: {} for item in items}
+    for item_id, stance, code, name in who:
+        by_item[item_id].setdefault(stance, []).append({"code": code, "name": name})
+    for item in items:
+        item.issue = issue  # every item is this issue's; the outcome chip names it without a query per item
+        item.who = [(stance, by_item[item.pk][stance]) for stance in STANCE_ORDER if stance in by_item[item.pk]]
+    counts = stance_counts_by_meeting(Position.objects.filter(agenda_item__issue=issue))
+    chart = stacked_chart(
+        [item.meeting.short_label for item in items],
+        [counts.get(item.meeting_id, {}) for item in items],
+        f"Positions on {issue.title}, per meeting",
+    )
+    return render(request, "pages/issue_detail.html", {"issue": issue, "items": items, "chart": chart})
+
+
+@cached_page(MatrixFilter)
+def matrix(request):
+    # Always bound, so that the default (blocks only) applies to a bare /matrix/ too.
+    filterset = MatrixFilter(request.GET, queryset=Position.objects.all())
+    data = blocking_matrix(filterset) if filterset.is_valid() else None
+    sections = []
+    if data:
+        sections = [("Participants (hold a veto)", data["veto_rows"]), ("Observers (no veto)", data["observer_rows"])]
+    return render(request, "pages/matrix.html", {"filter": filterset, "matrix": data, "matrix_sections": sections})
+
+
+@cached_page(PositionFilter, also=["page"])
+def position_list(request):
+    filterset = PositionFilter(
+        request.GET or None,
+        also=["page"],
+        queryset=Position.objects.for_listing().newest_first(),
+    )
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = paginate(request, filterset.qs if valid else Position.objects.none())
+    return render(request, "pages/position_list.html", {"filter": filterset, "page": page})

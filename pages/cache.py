@@ -1,54 +1,22 @@
-"""The page cache: public pages served from Django's cache until the data changes.
+"""The page cache: public pages served from Django's cache until the record changes.
 
-Every write to the record (an admin save, an import, loaddata, a delete) bumps one row,
-``DataVersion``, in the same transaction. Cached pages are keyed by that version, so a
-change shows at once on every worker and every server, whatever the cache backend (local
-memory by default, Redis when REDIS_URL is set): one cheap query per request, however
-large the page.
+Cached pages are keyed by the record's data version (meetings/version.py), so a change shows at
+once on every worker and every server, whatever the cache backend (local memory by default, Redis
+when REDIS_URL is set): one cheap query per request, however large the page.
 """
 
 import hashlib
 from functools import wraps
 
 from django.core.cache import caches
-from django.db import DatabaseError
-from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.encoding import escape_uri_path
 
 from kptracker.params import Parameters
-
-from .models import DataVersion
+from meetings.version import current_version
 
 PAGE_CACHE = "pages"
 PAGE_TIMEOUT = 24 * 60 * 60
-
-
-def current_version():
-    version = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return version or 0
-
-
-def bump_version(**kwargs):
-    """Record that the data changed (a signal receiver, also called directly after bulk writes)."""
-    try:
-        if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
-            DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
-    except DatabaseError:
-        # The table does not exist yet (a migration in progress): nothing is cached either.
-        pass
-
-
-def connect_signals(models):
-    for model in models:
-        uid = f"kptracker-data-version-{model._meta.label_lower}"
-        post_save.connect(bump_version, sender=model, dispatch_uid=f"{uid}-save", weak=False)
-        post_delete.connect(bump_version, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                bump_version, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}", weak=False
-            )
 
 
 def _key(request, parameters, version):

@@ -13,8 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from meetings.models import Meeting, MeetingKind
-
-from .models import Issue, Stance
+from positions.models import Issue, Stance
 
 # The order stances are shown in: what stops a decision first.
 STANCE_ORDER = [
@@ -227,7 +226,7 @@ def _cell_base_query(filterset):
     for name in ("year_from", "year_to", "kind"):
         if data.get(name):
             query.append((name, data[name]))
-    return reverse("positions:position-list"), urlencode(query)
+    return reverse("pages:position-list"), urlencode(query)
 
 
 def _cell_url(base, code, column_slug, by_meeting):

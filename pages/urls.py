@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "meetings"
+app_name = "pages"
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
@@ -10,5 +10,8 @@ urlpatterns = [
     path("participants/", views.participant_list, name="participant-list"),
     path("participants/<str:code>/", views.participant_detail, name="participant-detail"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
-    path("healthz/", views.health, name="health"),
+    path("issues/", views.issue_list, name="issue-list"),
+    path("issues/<slug:slug>/", views.issue_detail, name="issue-detail"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("positions/", views.position_list, name="position-list"),
 ]

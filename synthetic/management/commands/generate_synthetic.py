@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
-from meetings.caching import bump_version
-from meetings.synthetic import (
+from meetings.version import bump_version
+from synthetic.generator import (
     BATCH_SIZE,
     DEFAULT_SEED,
     POSITIONS_AT_SCALE_1,

@@ -22,10 +22,8 @@ from django.db import reset_queries
 from django.db.models import Max, Q
 from django.test.utils import override_settings
 
-from positions.models import AgendaItem, Attribution, Issue, Outcome, Position, Stance
-
-from .dates import DatePrecision
-from .models import (
+from meetings.dates import DatePrecision
+from meetings.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -35,6 +33,7 @@ from .models import (
     Source,
     SourceKind,
 )
+from positions.models import AgendaItem, Attribution, Issue, Outcome, Position, Stance
 
 SLUG_PREFIX = "synthetic-"
 NOTE = "synthetic"

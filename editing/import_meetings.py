@@ -3,7 +3,7 @@
 An export can be edited in a spreadsheet and imported back. Names are matched, never invented: an
 unknown participant, person or source is an error naming its line and column. Every row and every
 column is checked, and every error is reported at once. What the records need is looked up once per
-import (`Lookups`), not once per row. The positions import (positions.csvimport) builds on this.
+import (`Lookups`), not once per row. The positions import (editing.import_positions) builds on this.
 """
 
 import datetime
@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from kptracker.csvguard import unguard
-
-from .dates import DatePrecision, format_partial_date
-from .models import Meeting, Participant, ParticipantAlias, Person, Source
+from meetings.dates import DatePrecision, format_partial_date
+from meetings.models import Meeting, Participant, ParticipantAlias, Person, Source
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 CHAIR_WITH_PERSON = re.compile(r"^(?P<chair>.+?)\s*\((?P<person>[^()]+)\)\s*$")

@@ -1,0 +1,43 @@
+"""The record's data version: one row, bumped by every write to the record.
+
+Every write (an admin save, an import, loaddata, a delete) bumps ``DataVersion`` in the same
+transaction, through the signals each record app connects for its own models in its ready().
+Whatever is cached from the record (pages/cache.py) is keyed by this version, so a change shows
+at once on every worker and every server, whatever the cache backend.
+"""
+
+from django.db import DatabaseError
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from simple_history.models import HistoricalChanges
+
+from .models import DataVersion
+
+
+def current_version():
+    version = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return version or 0
+
+
+def bump_version(**kwargs):
+    """Record that the data changed (a signal receiver, also called directly after bulk writes)."""
+    try:
+        if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
+            DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    except DatabaseError:
+        # The table does not exist yet (a migration in progress): nothing is cached either.
+        pass
+
+
+def watch(app_config):
+    """Bump the version on every write to a model of this record app (its history tables aside)."""
+    for model in app_config.get_models():
+        if model is DataVersion or issubclass(model, HistoricalChanges):
+            continue
+        uid = f"kptracker-data-version-{model._meta.label_lower}"
+        post_save.connect(bump_version, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(bump_version, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                bump_version, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}", weak=False
+            )
