@@ -9,7 +9,7 @@ compare the two files; any URL whose fingerprint differs is a change in behaviou
     diff before.json after.json
 
 It loads the curated data into a throwaway SQLite file, crawls every internal link from `/` as
-tests/test_crawl.py does, and prints {url: sha256 of the body} as JSON. The per-response CSP nonce
+tests/pages/test_crawl.py does, and prints {url: sha256 of the body} as JSON. The per-response CSP nonce
 and CSRF token are blanked first; the data package is fingerprinted member by member, since a zip's
 bytes carry the time it was written.
 """
@@ -58,7 +58,7 @@ def main():
         setup_test_environment()
         call_command("migrate", verbosity=0)
         call_command("loaddata", "kp", verbosity=0)
-        from tests.test_crawl import links_of
+        from tests.pages.test_crawl import links_of
 
         client = Client()
         seen, queue, result = {"/"}, ["/"], {}

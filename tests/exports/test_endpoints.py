@@ -7,8 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.pages_data import build_world
-from tests.test_pages import blocked  # noqa: F401  (a fixture shared with the page tests)
+from tests.pages.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +136,7 @@ def test_export_query_count_is_fixed(client, path):
     assert count() == small
 
 
-def test_pages_link_to_their_export_with_the_current_filters(client, blocked):  # noqa: F811
+def test_pages_link_to_their_export_with_the_current_filters(client, blocked):
     html = client.get("/positions/", {"participant": "RUS", "page": 1}).content.decode()
     assert 'href="/export/positions.csv?participant=RUS"' in html
     html = client.get("/", {"kind": "plenary"}).content.decode()

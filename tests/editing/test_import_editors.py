@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from meetings.models import Meeting, Participant, Source
 from positions.models import AgendaItem, Position, Stance
+from tests.editing.test_import import POSITION_HEADER, export, run, snapshot, write
 from tests.exports.test_endpoints import POSITION_CONTRACT as EXPORT_COLUMNS
-from tests.positions.test_import import POSITION_HEADER, export, run, snapshot, write
 
 pytestmark = pytest.mark.django_db
 

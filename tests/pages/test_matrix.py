@@ -1,13 +1,54 @@
-"""What a matrix cell says: by issue, the meetings it counts; by meeting, the issues that were blocked."""
+"""The blocking matrix: counts, stance sets, by issue or by meeting, observers apart, what a cell says and links to."""
 
 import datetime
 import re
 
 import pytest
 
-from tests.factories import AgendaItemFactory, MeetingFactory, ParticipantFactory, PositionFactory
+from tests.factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    ParticipantFactory,
+    PositionFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+def test_matrix_counts_meetings_per_participant_and_issue(client, blocked):
+    data = client.get("/matrix/").context["matrix"]
+    assert [row.participant["code"] for row in data["veto_rows"]] == ["RUS"]
+    assert data["observer_rows"] == []
+    (cell,) = data["veto_rows"][0].cells
+    assert cell.count == 2
+    assert [m["title"] for m in cell.named] == ["Plenary 2023", "Plenary 2024"]
+
+
+def test_matrix_blocks_and_opposes_and_by_meeting(client, blocked):
+    data = client.get("/matrix/", {"stances": "blocks_opposes", "by": "meeting"}).context["matrix"]
+    assert [c["slug"] for c in data["columns"]] == ["plenary-2023", "plenary-2024"]
+    rows = {row.participant["code"]: [c.count for c in row.cells] for row in data["veto_rows"]}
+    assert rows == {"CHN": [1, 0], "RUS": [1, 1]}
+
+
+def test_matrix_cell_links_to_exactly_its_positions(client, blocked):
+    data = client.get("/matrix/", {"stances": "blocks_opposes", "year_from": 2023}).context["matrix"]
+    russia_row = next(r for r in data["veto_rows"] if r.participant["code"] == "RUS")
+    response = client.get(russia_row.cells[0].url)
+    shown = {p.quote for p in response.context["page"].object_list}
+    assert shown == {"blocked 2023", "blocked 2024"}
+
+
+def test_matrix_shows_observers_apart(client, blocked):
+    data = client.get("/matrix/", {"stances": "blocks_opposes"}).context["matrix"]
+    assert data["observer_rows"] == []
+    PositionFactory(
+        agenda_item=blocked["items"][0], participant=blocked["coalition"], stance="blocks", source=blocked["source"]
+    )
+    data = client.get("/matrix/").context["matrix"]
+    assert [r.participant["code"] for r in data["observer_rows"]] == ["KPCSC"]
+    assert [r.participant["code"] for r in data["veto_rows"]] == ["RUS"]
+
 
 CELL = re.compile(
     r'<td class="cell[^"]*"><a href="[^"]*" title="(?P<title>[^"]*)">'
