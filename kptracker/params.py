@@ -10,8 +10,11 @@ The same declaration gives the page cache its key (`canonical_items`), so parame
 not read cannot multiply cached copies of one page.
 """
 
+from functools import wraps
+
 import django_filters
-from django.http import QueryDict
+from django.http import HttpResponseRedirect, QueryDict
+from django.utils.encoding import escape_uri_path
 
 UPPER = "upper"
 LOWER = "lower"
@@ -148,8 +151,31 @@ class Parameters:
                 kept.setlist(name, values)
         return kept.urlencode()
 
+    def redirect_without_unknown(self, request):
+        """For a GET with parameters the page does not take: a redirect to its URL without them."""
+        if request.method not in ("GET", "HEAD") or not self.unknown(request.GET):
+            return None
+        query = self.without_unknown(request.GET)
+        return HttpResponseRedirect(escape_uri_path(request.path) + (f"?{query}" if query else ""))
+
     def canonical_items(self, query):
         if self.filterset_class is not None:
             return self.filterset_class.canonical_items(query, also=self.also)
         items = ((name, tuple(value for value in query.getlist(name) if value != "")) for name in sorted(self.also))
         return tuple((name, values) for name, values in items if values)
+
+
+def page_parameters(filterset_class=None, *, also=()):
+    """Declare a page's parameters: any other (a tracking tag, a typo) is redirected away, so a shared
+    link keeps working and says only what the page reads. Cached pages declare theirs through
+    `pages.cache.cached_page`, which does the same."""
+    parameters = Parameters(filterset_class, also)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            return parameters.redirect_without_unknown(request) or view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -9,8 +9,7 @@ import hashlib
 from functools import wraps
 
 from django.core.cache import caches
-from django.http import HttpResponse, HttpResponseRedirect
-from django.utils.encoding import escape_uri_path
+from django.http import HttpResponse
 
 from kptracker.params import Parameters
 from meetings.version import current_version
@@ -43,10 +42,7 @@ def cached_page(filterset=None, *, also=()):
         def wrapper(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            if parameters.unknown(request.GET):
-                query = parameters.without_unknown(request.GET)
-                return HttpResponseRedirect(escape_uri_path(request.path) + (f"?{query}" if query else ""))
-            return _serve(request, parameters, view, args, kwargs)
+            return parameters.redirect_without_unknown(request) or _serve(request, parameters, view, args, kwargs)
 
         return wrapper
 

@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
+from kptracker.params import page_parameters
+
 from . import ratelimit
 from .forms import ErrorReportForm
 
@@ -14,6 +16,7 @@ def _safe_page(request, page):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@page_parameters(also=["page"])
 def report_error(request):
     """A short form: what is wrong, a source if any, an optional contact. Stored for editors."""
     if request.method == "POST":
@@ -36,5 +39,6 @@ def report_error(request):
     return render(request, "reports/report_form.html", {"form": form, "page": page})
 
 
+@page_parameters(also=["page"])
 def thanks(request):
     return render(request, "reports/thanks.html", {"page": _safe_page(request, request.GET.get("page", ""))})

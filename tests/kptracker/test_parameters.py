@@ -206,3 +206,25 @@ def test_the_page_cache_is_bounded_in_bytes():
 
 def test_the_pages_cache_uses_the_bounded_backend():
     assert isinstance(caches["pages"], BoundedLocMemCache)
+
+
+# Answers for machines that take no parameters and are never linked to with any.
+EXEMPT = {"health"}
+
+
+def test_every_public_url_judges_a_parameter_it_does_not_take(client, kp_data):
+    """Found in the URLconf, so a new page or export is held to the policy without editing a list."""
+    from tests.security.urls import sample_urls
+
+    samples = sample_urls()
+    assert {"pages:timeline", "exports:positions-csv", "reports:report", "reports:thanks"} <= set(samples)
+    for name, path in sorted(samples.items()):
+        if name in EXEMPT:
+            continue
+        response = client.get(path, {"utm_source": "mail"})
+        if name.startswith("exports:"):
+            assert response.status_code == 400, name
+            assert "utm_source" in response.content.decode(), name
+        else:
+            assert response.status_code == 302, name
+            assert response["Location"] == path, name
