@@ -90,6 +90,11 @@ def issue_choice_filter(**kwargs):
     return code_choices_filter(queryset, "slug", LOWER, label="Issue", **kwargs)
 
 
+def meeting_kind_filter(**kwargs):
+    kwargs.update(choices=MeetingKind.choices, label="Meeting kind", empty_label="any kind")
+    return django_filters.ChoiceFilter(**kwargs)
+
+
 def meeting_choice_filter(**kwargs):
     queryset = Meeting.objects.only("slug", "title", "start_date").order_by("-start_date")
     return code_choices_filter(queryset, "slug", LOWER, label="Meeting", **kwargs)
@@ -98,7 +103,7 @@ def meeting_choice_filter(**kwargs):
 class MeetingFilter(YearRangeFilterSet):
     """The timeline: year range, meeting kind, issue on the agenda, participant who took a position."""
 
-    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label="Meeting kind", empty_label="any kind")
+    kind = meeting_kind_filter()
     issue = issue_choice_filter(method="filter_issue")
     participant = participant_choice_filter(method="filter_participant")
 
@@ -147,12 +152,7 @@ class PositionFilter(YearRangeFilterSet):
         choices=Stance.choices, label="Stance", widget=forms.CheckboxSelectMultiple
     )
     attribution = django_filters.ChoiceFilter(choices=Attribution.choices, label="Attribution", empty_label="any")
-    kind = django_filters.ChoiceFilter(
-        field_name="agenda_item__meeting__kind",
-        choices=MeetingKind.choices,
-        label="Meeting kind",
-        empty_label="any kind",
-    )
+    kind = meeting_kind_filter(field_name="agenda_item__meeting__kind")
     q = django_filters.CharFilter(
         method="search_quotes", label="Words in the quote", max_length=MAX_SEARCH_LENGTH, strip=True
     )
@@ -190,12 +190,7 @@ class MatrixFilter(YearRangeFilterSet):
         empty_label=None,
         method="filter_nothing",
     )
-    kind = django_filters.ChoiceFilter(
-        field_name="agenda_item__meeting__kind",
-        choices=MeetingKind.choices,
-        label="Meeting kind",
-        empty_label="any kind",
-    )
+    kind = meeting_kind_filter(field_name="agenda_item__meeting__kind")
     by = django_filters.ChoiceFilter(
         choices=[("issue", "issues"), ("meeting", "meetings")],
         label="Columns",
