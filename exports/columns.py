@@ -156,6 +156,25 @@ def _schema_rules(model, path):
     return "string", constraints
 
 
+def _row_builder(columns, paths):
+    """values → rows: (rows of fetched `paths`) → (rows of the columns), or None when no column computes.
+
+    Written out from the declaration as one would by hand, `((v0, compute3(v3, v25), ...) for (v0, ...)
+    in values)`: a generic loop over the columns costs more than twice as much per row, and this runs
+    for every row of every Python export. The source holds only generated names and indices.
+    """
+    computes = {i: c.value for i, c in enumerate(columns) if c.value.compute is not None}
+    if not computes:
+        return None
+    cells = [
+        f"compute{i}({', '.join(f'v{paths.index(p)}' for p in computes[i].paths)})" if i in computes else f"v{i}"
+        for i in range(len(columns))
+    ]
+    fetched = ", ".join(f"v{i}" for i in range(len(paths)))
+    namespace = {f"compute{i}": value.compute for i, value in computes.items()}
+    return eval(f"lambda values: (({', '.join(cells)},) for ({fetched},) in values)", namespace)  # noqa: S307
+
+
 class Columns:
     """One file's columns, in order, over rows of `model`."""
 
@@ -171,11 +190,8 @@ class Columns:
         for c in self.columns:
             paths += [path for path in c.value.paths[1:] if path not in paths]
         self.paths = tuple(paths)
-        self._computed = tuple(
-            (index, c.value.compute, tuple(paths.index(path) for path in c.value.paths))
-            for index, c in enumerate(self.columns)
-            if c.value.compute is not None
-        )
+        self._annotations = [c.value.annotations for c in self.columns if hasattr(c.value, "annotations")]
+        self._computed_rows = _row_builder(self.columns, self.paths)
 
     def _resolved(self, column):
         if column.constraints is not None:
@@ -198,21 +214,10 @@ class Columns:
         """(header, rows) for this file, in the queryset's order: one query, streamed in chunks, so the
         query count is fixed and memory stays flat whatever the size. The values are raw (None, bools,
         codes, text); csvwriter.stream_csv turns them into safe cells."""
-        annotations = {}
-        for c in self.columns:
-            annotations |= getattr(c.value, "annotations", dict)()
-        if annotations:
-            queryset = queryset.annotate(**annotations)
+        for annotations in self._annotations:
+            queryset = queryset.annotate(**annotations())
         values = queryset.values_list(*self.paths).iterator(chunk_size=BATCH_SIZE)
-        return self.header(), self._computed_rows(values) if self._computed else values
-
-    def _computed_rows(self, values):
-        width, computed = len(self.columns), self._computed
-        for fetched in values:
-            row = list(fetched[:width])
-            for index, compute, at in computed:
-                row[index] = compute(*[fetched[i] for i in at])
-            yield row
+        return self.header(), self._computed_rows(values) if self._computed_rows else values
 
     def sql(self):
         """{name: ORM expression of its value}, in the file's order, for the files the database writes."""
