@@ -3,8 +3,10 @@ Table Schema, positions.csv's SQL select list and the import's columns must be t
 
 import csv
 import datetime
+import inspect
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -116,3 +118,13 @@ def test_the_sqlite_record_has_a_cell_per_declared_column(kp_data):
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == list(POSITION_COLUMNS.names)
     assert {len(row) for row in rows} == {len(POSITION_COLUMNS)}
+
+
+@pytest.mark.parametrize(("kind", "columns"), [("meetings", MEETING_COLUMNS), ("positions", POSITION_COLUMNS)])
+def test_every_column_an_importer_reads_by_name_is_declared_as_imported(kind, columns):
+    """What a column means on import is the importer's; its name must still be one the file declares."""
+    importer = IMPORTS[kind]
+    source = inspect.getsource(inspect.getmodule(importer))
+    named = set(re.findall(r'cells(?:\.get\(|\[)"(\w+)"', source)) | set(re.findall(r'"(\w+)" in cells\b', source))
+    named |= {name for alternatives in importer.required for name in alternatives}
+    assert named and named <= columns.imported
