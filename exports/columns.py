@@ -7,7 +7,7 @@ values_list query, streamed), the SQL expression of each cell (for the files the
 and the names the import reads.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 
 from django.db import models
 from django.db.models import CharField, F
@@ -25,50 +25,43 @@ STRIPPED, EXACT = "stripped", "exact"
 # --- the source of a column's value ----------------------------------------------------------------
 
 
+class _OverFields:
+    """A rule whose dataclass fields are the field paths it reads, in order."""
+
+    @property
+    def paths(self):
+        return astuple(self)
+
+
 @dataclass(frozen=True)
-class Field:
+class Field(_OverFields):
     """A model field's value, as fetched."""
 
     path: str
     compute = None  # nothing to compute: the value is copied as it is
-
-    @property
-    def paths(self):
-        return (self.path,)
 
     def sql(self):
         return F(self.path)
 
 
 @dataclass(frozen=True)
-class PartialDate:
+class PartialDate(_OverFields):
     """A date at its precision: 2024-11-12, 2024-11 or 2024 (meetings.dates)."""
 
     path: str
     precision_path: str
-
-    @property
-    def paths(self):
-        return (self.path, self.precision_path)
-
-    @staticmethod
-    def compute(value, precision):
-        return format_partial_date(value, precision)
+    compute = staticmethod(format_partial_date)
 
     def sql(self):
         return partial_date_sql(self.path, self.precision_path)
 
 
 @dataclass(frozen=True)
-class FirstOf:
+class FirstOf(_OverFields):
     """The first field that is not NULL, e.g. a reporter's name or else the outlet."""
 
     path: str
     fallback: str
-
-    @property
-    def paths(self):
-        return (self.path, self.fallback)
 
     @staticmethod
     def compute(value, fallback):
@@ -114,13 +107,13 @@ class Column:
         return descriptor
 
 
-def column(name, value, description, *, constraints=None, imported=None):
-    """A column of `value`: a field path (a plain field's value) or a rule (Field, PartialDate, ...).
+def column(name, description, value=None, *, constraints=None, imported=None):
+    """A column of `value`: a field path (by default its name) or a rule (Field, PartialDate, ...).
 
     Without `constraints`, a Field's or PartialDate's type and constraints are read from its model
     field when the column joins its `Columns`; any other rule is text that may be empty.
     """
-    value = Field(value) if isinstance(value, str) else value
+    value = Field(value or name) if value is None or isinstance(value, str) else value
     return Column(name, description, value, constraints=constraints, imported=imported)
 
 

@@ -70,58 +70,53 @@ def sorted_slugs(joined):
 MEETING_COLUMNS = Columns(
     Meeting,
     # The first 14 columns are a public contract, in this order; add new ones at the end.
-    column("slug", "slug", "The meeting's identifier.", imported=STRIPPED),
-    column("title", "title", "The meeting's name.", imported=EXACT),
-    column("kind", "kind", "Plenary, intersessional or special session, as a stored code.", imported=STRIPPED),
-    column("number", "number", "Ordinal number of the meeting within its kind, where known.", imported=STRIPPED),
+    column("slug", "The meeting's identifier.", imported=STRIPPED),
+    column("title", "The meeting's name.", imported=EXACT),
+    column("kind", "Plenary, intersessional or special session, as a stored code.", imported=STRIPPED),
+    column("number", "Ordinal number of the meeting within its kind, where known.", imported=STRIPPED),
     column(
         "start_date",
-        PartialDate("start_date", "date_precision"),
         "First day, at the precision in date_precision.",
+        PartialDate("start_date", "date_precision"),
         imported=STRIPPED,
     ),
     column(
         "end_date",
-        PartialDate("end_date", "date_precision"),
         "Last day, at the precision in date_precision; empty if unknown.",
+        PartialDate("end_date", "date_precision"),
         imported=STRIPPED,
     ),
-    column("city", "city", "Host city; empty when virtual or unknown.", imported=EXACT),
+    column("city", "Host city; empty when virtual or unknown.", imported=EXACT),
     column(
         "host_country",
-        Computed(unless_virtual, ("host_country", "is_virtual")),
         "Host country, ISO 3166-1 alpha-3; empty when virtual or unknown.",
+        Computed(unless_virtual, ("host_country", "is_virtual")),
         constraints={"pattern": r"^[A-Z]{3}$"},
         imported=STRIPPED,
     ),
-    column("is_virtual", "is_virtual", "Whether the meeting was held online.", imported=STRIPPED),
+    column("is_virtual", "Whether the meeting was held online.", imported=STRIPPED),
     column(
         "chair",
-        Computed(chair_label, ("chair__name", "chair_person__name")),
         "The chairing participant, with the person in parentheses where known.",
+        Computed(chair_label, ("chair__name", "chair_person__name")),
         imported=STRIPPED,
     ),
-    column("theme", "theme", "The chair's theme for the meeting, if any.", imported=EXACT),
-    column(
-        "participants_count",
-        "participants_count",
-        "Number of participants attending, if reported.",
-        imported=STRIPPED,
-    ),
-    column("countries_count", "countries_count", "Number of countries attending, if reported.", imported=STRIPPED),
+    column("theme", "The chair's theme for the meeting, if any.", imported=EXACT),
+    column("participants_count", "Number of participants attending, if reported.", imported=STRIPPED),
+    column("countries_count", "Number of countries attending, if reported.", imported=STRIPPED),
     column(
         "sources",
-        Computed(sorted_slugs, ("export_source_slugs",), _source_slugs),
         f"Slugs of the sources about the meeting, sorted, joined with '{SEPARATOR}'.",
+        Computed(sorted_slugs, ("export_source_slugs",), _source_slugs),
         imported=STRIPPED,
     ),
     # Further columns.
-    column("status", "status", "Held, cancelled or planned.", imported=STRIPPED),
-    column("date_precision", "date_precision", "How precisely the sources date the meeting.", imported=STRIPPED),
-    column("chair_code", "chair__code", "Code of the chairing participant.", imported=STRIPPED),
-    column("chair_person_slug", "chair_person__slug", "Slug of the person who chaired.", imported=STRIPPED),
-    column("summary", "summary", "A short summary of the meeting.", imported=EXACT),
-    column("notes", "notes", "Which fields come from public record rather than the sources.", imported=EXACT),
+    column("status", "Held, cancelled or planned.", imported=STRIPPED),
+    column("date_precision", "How precisely the sources date the meeting.", imported=STRIPPED),
+    column("chair_code", "Code of the chairing participant.", "chair__code", imported=STRIPPED),
+    column("chair_person_slug", "Slug of the person who chaired.", "chair_person__slug", imported=STRIPPED),
+    column("summary", "A short summary of the meeting.", imported=EXACT),
+    column("notes", "Which fields come from public record rather than the sources.", imported=EXACT),
 )
 
 
@@ -135,61 +130,46 @@ def meeting_rows(queryset):
 POSITION_COLUMNS = Columns(
     Position,
     # The first 17 columns are a public contract, in this order; add new ones at the end.
-    column("meeting_slug", "agenda_item__meeting__slug", "The meeting's slug (meetings.csv).", imported=STRIPPED),
-    column("meeting_title", "agenda_item__meeting__title", "The meeting's name."),
-    column("meeting_kind", "agenda_item__meeting__kind", "The meeting's kind."),
+    column("meeting_slug", "The meeting's slug (meetings.csv).", "agenda_item__meeting__slug", imported=STRIPPED),
+    column("meeting_title", "The meeting's name.", "agenda_item__meeting__title"),
+    column("meeting_kind", "The meeting's kind.", "agenda_item__meeting__kind"),
     column(
         "meeting_start",
-        PartialDate("agenda_item__meeting__start_date", "agenda_item__meeting__date_precision"),
         "The meeting's first day, at its known precision.",
+        PartialDate("agenda_item__meeting__start_date", "agenda_item__meeting__date_precision"),
     ),
-    column("issue_slug", "agenda_item__issue__slug", "The issue's slug (issues.csv).", imported=STRIPPED),
-    column("issue_title", "agenda_item__issue__title", "The issue's name."),
+    column("issue_slug", "The issue's slug (issues.csv).", "agenda_item__issue__slug", imported=STRIPPED),
+    column("issue_title", "The issue's name.", "agenda_item__issue__title"),
     column(
         "outcome",
-        "agenda_item__outcome",
         "The agenda item's outcome; empty where no source reports it.",
+        "agenda_item__outcome",
         imported=STRIPPED,
     ),
-    column("participant", "participant__name", "Who took the position.", imported=STRIPPED),
-    column("participant_code", "participant__code", "Its code (participants.csv).", imported=STRIPPED),
-    column("participant_kind", "participant__kind", "Its kind."),
-    column("stance", "stance", "Supports, opposes, blocks, abstains, neutral or protests.", imported=STRIPPED),
-    column(
-        "attribution",
-        "attribution",
-        "Stated in the participant's own words, or reported by another.",
-        imported=STRIPPED,
-    ),
+    column("participant", "Who took the position.", "participant__name", imported=STRIPPED),
+    column("participant_code", "Its code (participants.csv).", "participant__code", imported=STRIPPED),
+    column("participant_kind", "Its kind.", "participant__kind"),
+    column("stance", "Supports, opposes, blocks, abstains, neutral or protests.", imported=STRIPPED),
+    column("attribution", "Stated in the participant's own words, or reported by another.", imported=STRIPPED),
     column(
         "reported_by",
-        FirstOf("reported_by__name", "reported_by_outlet"),
         "For a reported position: the reporting participant's name, or else the outlet.",
+        FirstOf("reported_by__name", "reported_by_outlet"),
         imported=EXACT,
     ),
-    column("speaker", "speaker__name", "Who spoke, where the source names them.", imported=STRIPPED),
-    column("quote", "quote", "Verbatim from the source.", imported=EXACT),
-    column("source", "source__title", "The source's title.", imported=STRIPPED),
-    column("source_url", "source__url", "The source's address, if it has one."),
+    column("speaker", "Who spoke, where the source names them.", "speaker__name", imported=STRIPPED),
+    column("quote", "Verbatim from the source.", imported=EXACT),
+    column("source", "The source's title.", "source__title", imported=STRIPPED),
+    column("source_url", "The source's address, if it has one.", "source__url"),
     # Further columns.
-    column("id", "id", "The position's number in kptracker (its page anchor: #position-<id>)."),
-    column("meeting_date_precision", "agenda_item__meeting__date_precision", "Precision of meeting_start."),
-    column("reported_by_code", "reported_by__code", "Code of the reporting participant.", imported=STRIPPED),
-    column(
-        "reported_by_outlet",
-        "reported_by_outlet",
-        "The outlet or author that reported it.",
-        imported=EXACT,
-    ),
-    column("speaker_slug", "speaker__slug", "The speaker's slug (people.csv).", imported=STRIPPED),
-    column("source_slug", "source__slug", "The source's slug (sources.csv).", imported=STRIPPED),
-    column(
-        "source_location",
-        "source_location",
-        "Where in the source, e.g. 'paragraph 4'.",
-        imported=EXACT,
-    ),
-    column("note", "note", "Context a reader needs, e.g. how a stance is inferred.", imported=EXACT),
+    column("id", "The position's number in kptracker (its page anchor: #position-<id>)."),
+    column("meeting_date_precision", "Precision of meeting_start.", "agenda_item__meeting__date_precision"),
+    column("reported_by_code", "Code of the reporting participant.", "reported_by__code", imported=STRIPPED),
+    column("reported_by_outlet", "The outlet or author that reported it.", imported=EXACT),
+    column("speaker_slug", "The speaker's slug (people.csv).", "speaker__slug", imported=STRIPPED),
+    column("source_slug", "The source's slug (sources.csv).", "source__slug", imported=STRIPPED),
+    column("source_location", "Where in the source, e.g. 'paragraph 4'.", imported=EXACT),
+    column("note", "Context a reader needs, e.g. how a stance is inferred.", imported=EXACT),
 )
 
 
@@ -202,10 +182,10 @@ def position_rows(queryset):
 
 MATRIX_COLUMNS = Columns(
     Participant,
-    column("participant", "name", "The participant's name."),
-    column("participant_code", "code", "Its code."),
-    column("participant_kind", "kind", "Its kind."),
-    column("has_veto", "has_veto", "Whether it is a KP participant, which takes part in consensus."),
+    column("participant", "The participant's name.", "name"),
+    column("participant_code", "Its code.", "code"),
+    column("participant_kind", "Its kind.", "kind"),
+    column("has_veto", "Whether it is a KP participant, which takes part in consensus."),
 )
 
 
@@ -224,64 +204,64 @@ def matrix_rows(matrix):
 
 PARTICIPANT_COLUMNS = Columns(
     Participant,
-    column("code", "code", "Identifier: ISO 3166-1 alpha-3 for states, EU, an acronym for observers."),
-    column("name", "name", "The participant's name."),
-    column("kind", "kind", "Government, regional organisation, civil society or industry observer…"),
-    column("has_veto", "has_veto", "True for KP participants, which take part in consensus."),
-    column("slug", "slug", "The participant's slug."),
-    column("description", "description", "A short description."),
-    column("notes", "notes", "Which facts come from public record rather than the sources."),
+    column("code", "Identifier: ISO 3166-1 alpha-3 for states, EU, an acronym for observers."),
+    column("name", "The participant's name."),
+    column("kind", "Government, regional organisation, civil society or industry observer…"),
+    column("has_veto", "True for KP participants, which take part in consensus."),
+    column("slug", "The participant's slug."),
+    column("description", "A short description."),
+    column("notes", "Which facts come from public record rather than the sources."),
 )
 
 PERSON_COLUMNS = Columns(
     Person,
-    column("slug", "slug", "The person's identifier."),
-    column("name", "name", "The person's name."),
-    column("role", "role", "Their role, as the source gives it."),
-    column("affiliation_code", "affiliation__code", "Code of the participant they belong to."),
+    column("slug", "The person's identifier."),
+    column("name", "The person's name."),
+    column("role", "Their role, as the source gives it."),
+    column("affiliation_code", "Code of the participant they belong to.", "affiliation__code"),
 )
 
 ISSUE_COLUMNS = Columns(
     Issue,
-    column("slug", "slug", "The issue's identifier."),
-    column("title", "title", "The issue's name."),
-    column("description", "description", "What the issue is about."),
+    column("slug", "The issue's identifier."),
+    column("title", "The issue's name."),
+    column("description", "What the issue is about."),
 )
 
 AGENDA_ITEM_COLUMNS = Columns(
     AgendaItem,
-    column("meeting_slug", "meeting__slug", "The meeting (meetings.csv)."),
-    column("issue_slug", "issue__slug", "The issue (issues.csv)."),
-    column("outcome", "outcome", "The outcome; empty where no source reports it."),
-    column("outcome_note", "outcome_note", "What the sources say of the outcome, or how it is inferred."),
+    column("meeting_slug", "The meeting (meetings.csv).", "meeting__slug"),
+    column("issue_slug", "The issue (issues.csv).", "issue__slug"),
+    column("outcome", "The outcome; empty where no source reports it."),
+    column("outcome_note", "What the sources say of the outcome, or how it is inferred."),
 )
 
 SOURCE_COLUMNS = Columns(
     Source,
-    column("slug", "slug", "The source's identifier."),
-    column("title", "title", "The source's title."),
-    column("kind", "kind", "News, communiqué, statement or other."),
-    column("publisher", "publisher", "Who published it."),
+    column("slug", "The source's identifier."),
+    column("title", "The source's title."),
+    column("kind", "News, communiqué, statement or other."),
+    column("publisher", "Who published it."),
     column(
         "published_date",
-        PartialDate("published_date", "published_precision"),
         "When, at the precision in published_precision.",
+        PartialDate("published_date", "published_precision"),
     ),
-    column("published_precision", "published_precision", "How precisely the publication date is known."),
-    column("url", "url", "Where it was published, if online."),
-    column("notes", "notes", "Notes on the source."),
+    column("published_precision", "How precisely the publication date is known."),
+    column("url", "Where it was published, if online."),
+    column("notes", "Notes on the source."),
 )
 
 SOURCE_TEXT_COLUMNS = Columns(
     Source,
-    column("source_slug", "slug", "The source (sources.csv)."),
-    column("text", "text", "The document's full text, verbatim."),
+    column("source_slug", "The source (sources.csv).", "slug"),
+    column("text", "The document's full text, verbatim."),
 )
 
 MEETING_SOURCE_COLUMNS = Columns(
     Meeting.sources.through,
-    column("meeting_slug", "meeting__slug", "The meeting (meetings.csv)."),
-    column("source_slug", "source__slug", "A source about it (sources.csv)."),
+    column("meeting_slug", "The meeting (meetings.csv).", "meeting__slug"),
+    column("source_slug", "A source about it (sources.csv).", "source__slug"),
 )
 
 

@@ -102,7 +102,7 @@ def test_text_off_the_pattern_is_not_a_partial_date(text):
 
 
 def test_a_value_computed_in_python_has_no_sql_form():
-    columns = Columns(Meeting, column("twice", Computed(lambda slug: slug * 2, ("slug",)), "The slug, twice."))
+    columns = Columns(Meeting, column("twice", "The slug, twice.", Computed(lambda slug: slug * 2, ("slug",))))
     MeetingFactory(slug="ab")
     assert list(columns.rows(Meeting.objects.all())[1]) == [("abab",)]
     assert columns.columns[0].schema() == {"name": "twice", "type": "string", "description": "The slug, twice."}
