@@ -95,7 +95,7 @@ class Column:
     description: str
     value: object
     type: str = "string"
-    constraints: dict = field(default_factory=dict)
+    constraints: dict = field(default_factory=dict)  # None from `column`: read from the model (Columns)
     imported: str | None = None  # STRIPPED, EXACT, or None: the import ignores the column
 
     def schema(self):
@@ -113,7 +113,8 @@ def column(name, description, value=None, *, constraints=None, imported=None):
     Without `constraints`, a Field's or PartialDate's type and constraints are read from its model
     field when the column joins its `Columns`; any other rule is text that may be empty.
     """
-    value = Field(value or name) if value is None or isinstance(value, str) else value
+    value = name if value is None else value
+    value = Field(value) if isinstance(value, str) else value
     return Column(name, description, value, constraints=constraints, imported=imported)
 
 

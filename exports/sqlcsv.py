@@ -24,7 +24,9 @@ from .tables import POSITION_COLUMNS
 
 
 def position_csv_values(queryset):
-    """`queryset` as rows of positions.csv's guarded cells (a number, such as the id, as it is)."""
+    """`queryset` as rows of positions.csv's guarded cells.
+
+    A number (the id) goes out as it is: COPY writes it as Python does, and none is negative."""
     cells = {c.name: (c.type == "string", c.value.sql()) for c in POSITION_COLUMNS}
     annotations = {f"csv_{name}": guarded(e) for name, (text, e) in cells.items() if text}
     return queryset.annotate(**annotations).values_list(*[f"csv_{n}" if text else n for n, (text, _e) in cells.items()])
