@@ -192,7 +192,8 @@ MATRIX_COLUMNS = Columns(
 def matrix_rows(matrix):
     """(header, rows) for matrix.csv from positions.selectors.blocking_matrix: the participant's
     columns, a count of meetings per issue (or meeting) column, the row's total."""
-    header = MATRIX_COLUMNS.header() + [column["slug"] for column in matrix["columns"]] + ["total"]
+    header = MATRIX_COLUMNS.header() + [each["slug"] for each in matrix["columns"]] + ["total"]
+    # The matrix's participants are dicts keyed by Participant's field names: the columns' paths.
     rows = (
         [row.participant[path] for path in MATRIX_COLUMNS.paths] + [cell.count for cell in row.cells] + [row.total]
         for row in matrix["veto_rows"] + matrix["observer_rows"]
