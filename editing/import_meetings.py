@@ -6,17 +6,16 @@ column is checked, and every error is reported at once. What the records need is
 import (`Lookups`), not once per row. The positions import (editing.import_positions) builds on this.
 """
 
-import datetime
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from exports.tables import MEETING_COLUMNS
 from kptracker.csvguard import unguard
-from meetings.dates import DatePrecision, format_partial_date
+from meetings.dates import format_partial_date, parse_partial_date
 from meetings.models import Meeting, Participant, ParticipantAlias, Person, Source
 
-PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 CHAIR_WITH_PERSON = re.compile(r"^(?P<chair>.+?)\s*\((?P<person>[^()]+)\)\s*$")
 TRUE_WORDS = {"true", "yes", "1", "y"}
 FALSE_WORDS = {"false", "no", "0", "n", ""}
@@ -68,22 +67,6 @@ def restore_cell(value, *, free_text=False):
         return ""
     text = unguard(value)
     return text if free_text else text.strip()
-
-
-def parse_partial_date(text):
-    """'2024-11-12', '2024-11' or '2024' → (date, precision); '' → (None, None)."""
-    if not text:
-        return None, None
-    match = PARTIAL_DATE.match(text)
-    if not match:
-        raise ValueError(f"'{text}' is not a date as YYYY-MM-DD, YYYY-MM or YYYY.")
-    year, month, day = match.groups()
-    try:
-        date = datetime.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as exc:
-        raise ValueError(f"'{text}' is not a real date.") from exc
-    precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
-    return date, precision
 
 
 def parse_boolean(text):
@@ -215,32 +198,9 @@ class MeetingImport:
     """
 
     kind = "meetings"
-    reads = frozenset(
-        {
-            "slug",
-            "title",
-            "kind",
-            "status",
-            "number",
-            "start_date",
-            "end_date",
-            "date_precision",
-            "city",
-            "host_country",
-            "is_virtual",
-            "chair",
-            "chair_code",
-            "chair_person_slug",
-            "theme",
-            "participants_count",
-            "countries_count",
-            "sources",
-            "summary",
-            "notes",
-        }
-    )
+    reads = MEETING_COLUMNS.imported
     required = (("slug",),)
-    free_text = frozenset({"title", "city", "theme", "summary", "notes"})
+    free_text = MEETING_COLUMNS.free_text
 
     def __init__(self, user=None):
         self.user = user

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from exports.tables import POSITION_COLUMNS
 from meetings.models import Meeting
 from positions.models import AgendaItem, Attribution, Issue, Outcome, Position, Stance
 from positions.quotes import normalise
@@ -37,27 +38,7 @@ FIELD_COLUMNS = {"reported_by": "reported_by", "speaker": "speaker", "source": "
 
 class PositionImport:
     kind = "positions"
-    reads = frozenset(
-        {
-            "meeting_slug",
-            "issue_slug",
-            "outcome",
-            "participant",
-            "participant_code",
-            "stance",
-            "attribution",
-            "reported_by",
-            "reported_by_code",
-            "reported_by_outlet",
-            "speaker",
-            "speaker_slug",
-            "quote",
-            "source",
-            "source_slug",
-            "source_location",
-            "note",
-        }
-    )
+    reads = POSITION_COLUMNS.imported
     required = (
         ("meeting_slug",),
         ("issue_slug",),
@@ -67,7 +48,7 @@ class PositionImport:
         ("quote",),
         ("source_slug", "source"),
     )
-    free_text = frozenset({"quote", "note", "source_location", "reported_by", "reported_by_outlet"})
+    free_text = POSITION_COLUMNS.free_text
 
     def __init__(self, user=None):
         self.user = user

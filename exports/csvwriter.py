@@ -1,10 +1,10 @@
-"""The CSV machinery every export shares: the formula-injection guard, batched streaming, the response.
+"""The CSV machinery every export shares: batched streaming and the response.
 
-Every cell of every export goes through `neutralise`, inside `stream_csv`, so no export can forget it.
+Every cell of every export goes through `neutralise` (kptracker.csvguard), inside `stream_csv`, so no
+export can forget the formula guard.
 """
 
 import csv
-import datetime
 import io
 from itertools import islice
 
@@ -12,34 +12,11 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from kptracker.csvguard import GUARD, GUARDED_STARTS
+from kptracker.csvguard import neutralise
 
 # One yield per this many rows: about 40% faster under gunicorn than one per row
 # (/work/shared/PERFORMANCE-NOTES.md). Also the chunk size of the database iterators.
 BATCH_SIZE = 2000
-
-
-def neutralise(value):
-    """A cell's text, safe to open in a spreadsheet (kptracker.csvguard: a leading = + - @ tab CR LF NUL
-    or ' gets a ' before it).
-
-    None is an empty cell, booleans are true/false, dates ISO 8601. Numbers are treated like any text:
-    a negative number would be prefixed too (no column of kptracker's can hold one).
-    """
-    if type(value) is str:  # the common case first: this runs once per cell
-        text = value
-    elif value is None:
-        return ""
-    elif value is True:
-        return "true"
-    elif value is False:
-        return "false"
-    elif isinstance(value, datetime.date | datetime.time):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    # kptracker.csvguard.guard, inlined: this runs once per cell of every export.
-    return GUARD + text if text.startswith(GUARDED_STARTS) else text
 
 
 def stream_csv(header, rows, *, batch_size=BATCH_SIZE):

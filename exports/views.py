@@ -20,7 +20,7 @@ from .csvwriter import csv_response, csv_stream_response, dated_filename
 from .package import stream_package_zip
 from .pgcopy import stream_position_copy
 from .sqlcsv import stream_position_sqlite
-from .tables import meeting_rows
+from .tables import matrix_rows, meeting_rows
 
 
 def bad_parameters_response(errors):
@@ -64,16 +64,8 @@ def matrix_csv(request):
     if not filterset.is_valid():
         return bad_filter_response(filterset)
     matrix = blocking_matrix(filterset)
-    header = ["participant", "participant_code", "participant_kind", "has_veto"]
-    header += [column["slug"] for column in matrix["columns"]] + ["total"]
-    rows = (
-        [row.participant["name"], row.participant["code"], row.participant["kind"], row.participant["has_veto"]]
-        + [cell.count for cell in row.cells]
-        + [row.total]
-        for row in matrix["veto_rows"] + matrix["observer_rows"]
-    )
     stem = "kptracker-matrix-by-meeting" if matrix["by_meeting"] else "kptracker-matrix"
-    return csv_response(stem, header, rows)
+    return csv_response(stem, *matrix_rows(matrix))
 
 
 @require_safe

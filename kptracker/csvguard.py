@@ -5,13 +5,22 @@ character and then does (OWASP "CSV Injection"; ASVS 5.0 requirement 1.2.10). So
 written with a ' before it. A cell that truly starts with ' gets one more, so the guard can always
 be undone: strip exactly one leading ' from a cell that has one, and the original text is back,
 whatever it was (`unguard(guard(text)) == text` for every text).
+
+Every form of the rule is here, from the two constants below: `guard` and `unguard` on text,
+`neutralise` on any value (the Python exports), and the SQL that guards in the database (the SQL
+paths of positions.csv: `guarded` for PostgreSQL, `sqlite_guarded` for SQLite).
 """
 
-# A spreadsheet runs (or strips) these; the guard prefixes them with a '.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+import datetime
+
+from django.db.models import Case, CharField, Value, When
+from django.db.models.functions import Concat, Left
+from django.db.models.lookups import In
+
 GUARD = "'"
-# Every start that gets the guard: the formula starts, and the guard itself (so it stays reversible).
-GUARDED_STARTS = (*FORMULA_STARTS, GUARD)
+# Every start that gets the guard: what a spreadsheet runs or strips, and the guard itself (so it
+# stays reversible).
+GUARDED_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", GUARD)
 
 
 def guard(text):
@@ -22,3 +31,57 @@ def guard(text):
 def unguard(cell):
     """The text `guard` was given: the cell without its one leading ', if it has one; nothing else changes."""
     return cell[1:] if cell.startswith(GUARD) else cell
+
+
+def neutralise(value):
+    """A cell's text, safe to open in a spreadsheet: `guard` on the value's text.
+
+    None is an empty cell, booleans are true/false, dates ISO 8601. Numbers are treated like any text:
+    a negative number would be prefixed too (no column of kptracker's can hold one).
+    """
+    if type(value) is str:  # the common case first: this runs once per cell
+        text = value
+    elif value is None:
+        return ""
+    elif value is True:
+        return "true"
+    elif value is False:
+        return "false"
+    elif isinstance(value, datetime.date | datetime.time):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    # `guard`, inlined: this runs once per cell of every export.
+    return GUARD + text if text.startswith(GUARDED_STARTS) else text
+
+
+# --- in SQL ----------------------------------------------------------------------------------------
+
+# PostgreSQL text cannot hold a NUL (nor psycopg2 send one): the starts it can meet.
+POSTGRESQL_STARTS = tuple(c for c in GUARDED_STARTS if c != "\0")
+# SQLite compares first code points: unicode(x) is NULL both for '' and for a text starting with NUL,
+# which `x <> ''` tells apart (SQLite compares every byte of a text). NULL becomes ''.
+SQLITE_GUARDED = (
+    "CASE WHEN COALESCE(unicode({x}), CASE WHEN {x} <> '' THEN 0 END) IN ({starts})"
+    " THEN %s || {x} ELSE COALESCE({x}, '') END"
+)
+SQLITE_STARTS = tuple(ord(c) for c in GUARDED_STARTS)
+
+
+def guarded(expression):
+    """The text of `expression` (an ORM expression), guarded by the database."""
+    return Case(
+        When(
+            In(Left(expression, 1), list(POSTGRESQL_STARTS)),
+            then=Concat(Value(GUARD), expression, output_field=CharField()),
+        ),
+        default=expression,
+        output_field=CharField(),
+    )
+
+
+def sqlite_guarded(x, x_params):
+    """(sql, params): the compiled SQLite text expression `x` guarded, NULL as ''. The SQL is fixed;
+    every value is a parameter."""
+    sql = SQLITE_GUARDED.format(x=x, starts=", ".join(["%s"] * len(SQLITE_STARTS)))
+    return sql, [*x_params, *x_params, *SQLITE_STARTS, GUARD, *x_params, *x_params]  # the order they appear in
