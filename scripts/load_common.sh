@@ -41,23 +41,41 @@ ensure_wrk() {
   else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; fi
 }
 
-# A fresh database named $LOAD_DB with the curated dataset and the Editors group; static files collected.
+# The database at DATABASE_URL migrated, with the Editors group and the curated dataset (loaded only into an
+# empty one); static files collected. "prepare_app quiet" leaves out what those two commands print.
+prepare_app() (
+  set -e
+  cd "$ROOT"
+  if [ "${1:-}" = quiet ]; then exec 3>/dev/null; else exec 3>&1; fi
+  "$PY" manage.py migrate --noinput -v0
+  "$PY" manage.py create_editor_group -v0 >&3
+  "$PY" manage.py load_curated --if-empty >&3
+  "$PY" manage.py collectstatic --noinput -v0
+)
+
+# A fresh database named $LOAD_DB, prepared as above.
 prepare_database() {
   pg_start
   PGOPTIONS="-c client_min_messages=warning" psql "$PG_SERVER/postgres" -v ON_ERROR_STOP=1 -q \
     -c "DROP DATABASE IF EXISTS \"$LOAD_DB\" WITH (FORCE)" -c "CREATE DATABASE \"$LOAD_DB\""
   export DATABASE_URL="$PG_SERVER/$LOAD_DB"
-  (cd "$ROOT" && "$PY" manage.py migrate --noinput -v0 && "$PY" manage.py load_curated --if-empty -v0 >/dev/null \
-    && "$PY" manage.py create_editor_group -v0 >/dev/null && "$PY" manage.py collectstatic --noinput -v0)
+  prepare_app quiet
+}
+
+# The one gunicorn command line of the shell scripts: kptracker on $1 (host:port) with $2 workers, then any
+# further options. It replaces the calling shell (run it in a subshell to keep going).
+exec_gunicorn() {
+  cd "$ROOT"
+  exec "$GUNICORN" kptracker.wsgi --bind "$1" --workers "$2" --log-level warning "${@:3}"
 }
 
 # gunicorn on 127.0.0.1:$PORT in the background; GUNICORN_PID is its master. stop_gunicorn ends it and its workers.
+# (The Python scripts' counterpart is scripts/serving.py.)
 start_gunicorn() {
   PORT=${PORT:-$(free_port)}
   BASE_URL="http://127.0.0.1:$PORT"
   GUNICORN_LOG=${GUNICORN_LOG:-$(mktemp /tmp/kptracker-gunicorn.XXXXXX)}
-  (cd "$ROOT" && exec "$GUNICORN" kptracker.wsgi --bind "127.0.0.1:$PORT" --workers "$LOAD_WORKERS" \
-    --timeout 30 --graceful-timeout 5 --error-logfile "$GUNICORN_LOG" --log-level warning) &
+  (exec_gunicorn "127.0.0.1:$PORT" "$LOAD_WORKERS" --timeout 30 --graceful-timeout 5 --error-logfile "$GUNICORN_LOG") &
   GUNICORN_PID=$!
   for _ in $(seq 1 60); do
     curl -fs -o /dev/null "$BASE_URL/" && return 0

@@ -11,20 +11,11 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
-from playwright.sync_api import sync_playwright
+# Run as a script, scripts/ comes first on sys.path; the shared helpers are imported from the project root.
+sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-# The same launch recipe as tests/browser/conftest.py.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from scripts.chromium import chromium  # noqa: E402
+
 PAGES = {
     "timeline": "/",
     "matrix": "/matrix/",
@@ -45,8 +36,7 @@ WIDTHS = {
 def take(base_url, out):
     out.mkdir(parents=True, exist_ok=True)
     failures = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         for width, options in WIDTHS.items():
             # No animation, so a chart is complete when the page has loaded.
             context = browser.new_context(reduced_motion="reduce", **options)
@@ -60,7 +50,6 @@ def take(base_url, out):
                 page.screenshot(path=target, full_page=True)
                 print(target)
             context.close()
-        browser.close()
     return failures
 
 

@@ -10,10 +10,6 @@ PORT=${PORT:-8000}
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-$HOST,localhost,127.0.0.1}
 
-cd "$ROOT"
-"$PY" manage.py migrate --noinput -v0
-"$PY" manage.py create_editor_group -v0
-"$PY" manage.py load_curated --if-empty
-"$PY" manage.py collectstatic --noinput -v0
+prepare_app
 log "kptracker on http://$HOST:$PORT/ (DEBUG off, $WORKERS gunicorn workers); Ctrl-C stops it"
-exec "$GUNICORN" kptracker.wsgi --bind "$HOST:$PORT" --workers "$WORKERS" --access-logfile - --log-level warning
+exec_gunicorn "$HOST:$PORT" "$WORKERS" --access-logfile -

@@ -9,17 +9,8 @@ from colour import VISIONS, closest_pairs, contrast, lab, parse, simulate
 from playwright.sync_api import sync_playwright
 from server import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from scripts.chromium import launch
+
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {
     "laptop": {"viewport": {"width": 1280, "height": 800}},
@@ -225,7 +216,7 @@ class Session:
 
     def __enter__(self):
         self._playwright = sync_playwright().start()
-        self.browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self.browser = launch(self._playwright)
         return self
 
     def __exit__(self, *exc):

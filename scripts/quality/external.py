@@ -9,13 +9,10 @@ from pathlib import Path
 
 from server import ROOT
 
+from scripts import chromium
+
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = (
-    "--no-sandbox --headless --disable-gpu --disable-background-networking --disable-component-update "
-    "--disable-sync --no-first-run --disable-quic"
-)
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
@@ -66,7 +63,7 @@ def lighthouse(url, report_path):
     Returns the category scores 0-100, the audits below 0.9 per category, Lighthouse's version, the browser and
     the host's benchmark index (Lighthouse multiplies this machine's CPU time by 4, so a busy host scores lower).
     """
-    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    env = {**os.environ, "CHROME_PATH": chromium.EXECUTABLE}
     result = subprocess.run(  # noqa: S603
         [
             str(LIGHTHOUSE),
@@ -74,7 +71,7 @@ def lighthouse(url, report_path):
             "--output=json",
             f"--output-path={report_path}",
             "--quiet",
-            f"--chrome-flags={CHROMIUM_FLAGS}",
+            f"--chrome-flags={' '.join(chromium.ARGS)}",
             "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
         ],
         env=env,

@@ -1,0 +1,174 @@
+"""The benchmark's results, typed, and the JSON they become (bench/results/latest.json, the last line printed).
+
+Each phase fills one dataclass; a phase that did not run (an aborted run) stays None and its keys are
+absent from the JSON. Field names are the JSON keys, except ExportSpeed's, which take the scale as a
+suffix (csv_rows_per_s_1x). Units are in the names: _ms, _s, _mb, _rows_per_s, _rps; a _ratio has none.
+"""
+
+import dataclasses
+from dataclasses import dataclass, field
+
+# Goals (issue 6).
+MATRIX_RATIO_MAX = 2.0
+CSV_RATIO_MIN = 1 / 3
+RSS_GROWTH_MAX = 1.2
+MATRIX_RPS_RATIO_MIN = 0.25
+IMPORT_ROWS_PER_S_MIN = 1000  # issue 11: manage.py import_csv, new positions written with their history
+
+
+@dataclass
+class MatrixAt1x:
+    """/matrix/ at 1x through the test client (bench/probes.py matrix): medians of the requests."""
+
+    page_cache: str | None = None  # the "pages" cache backend; None when there is none
+    matrix_ms: float | None = None  # served as configured
+    matrix_first_ms: float | None = None  # the first of those requests (a cold page cache)
+    matrix_uncached_ms: float | None = None  # with the page cache swapped for DummyCache
+    matrix_sql_ms: float | None = None  # the aggregate SQL of blocking_matrix alone, through a cursor
+    matrix_sql_all_ms: float | None = None  # all of the SQL it runs
+    matrix_ratio: float | None = None  # matrix_ms / matrix_sql_ms
+    matrix_uncached_ratio: float | None = None  # matrix_uncached_ms / matrix_sql_ms
+    positions_1x: int | None = None
+
+
+@dataclass
+class ExportSpeed:
+    """/export/positions.csv under gunicorn (1 sync worker, read by curl) against COPY of its rows' plain SELECT."""
+
+    copy_export_rows_per_s: float | None = None  # the export's own COPY into a null sink, where it has one
+    csv_rows_per_s: float | None = None  # the best run
+    copy_rows_per_s: float | None = None  # COPY into a null sink, the best run
+    csv_ratio: float | None = None  # csv_rows_per_s / copy_rows_per_s
+    csv_rss_mb: float | None = None  # the worker's peak RSS (VmHWM) after the downloads
+    csv_idle_rss_mb: float | None = None  # its RSS before the first download
+    csv_bytes: int | None = None
+    copy_bytes: int | None = None
+    csv_first_byte_s: float | None = None  # the quickest first byte
+
+    def json(self, scale):
+        """Keys with the scale as a suffix; the idle RSS once (at 1x), no key for a COPY never run."""
+        keys = {}
+        for name, value in dataclasses.asdict(self).items():
+            if name == "csv_idle_rss_mb":
+                if scale == "1x":
+                    keys[name] = value
+            elif name != "copy_export_rows_per_s" or value is not None:
+                keys[f"{name}_{scale}"] = value
+        return keys
+
+
+@dataclass
+class ImportSpeed:
+    """manage.py import_csv of positions.csv rows at 1x, in a transaction rolled back (bench/probes.py import)."""
+
+    import_rows: int | None = None
+    import_rows_per_s: float | None = None  # new rows, written with their history
+    import_dry_run_rows_per_s: float | None = None  # the same rows already recorded, every row checked
+
+
+@dataclass
+class WrkRun:
+    rps: float
+    socket_errors: str  # wrk's "Socket errors: ..." line, empty when there were none
+    latency_avg: str  # as wrk prints it, e.g. "7.11ms"
+
+
+@dataclass
+class LoadSpeed:
+    """Requests/s under gunicorn (2 workers, wrk -t2 -c16) at 1x."""
+
+    baseline_rps: float | None = None  # /healthz/: one SELECT 1, no template
+    timeline_rps: float | None = None  # /
+    matrix_rps: float | None = None  # /matrix/
+    matrix_rps_ratio: float | None = None  # matrix_rps / baseline_rps
+    wrk: dict[str, WrkRun] = field(default_factory=dict)  # by "baseline", "timeline", "matrix"
+
+
+@dataclass
+class SqliteSpeed:
+    """The positions CSV from the same SQLite file at 1x: kptracker under gunicorn against Datasette."""
+
+    ours_sqlite_csv_rows_per_s: float | None = None
+    datasette_csv_rows_per_s: float | None = None  # None when Datasette is not installed (a quick run)
+    datasette_labels_csv_rows_per_s: float | None = None  # with _labels=on
+    datasette: str | None = None  # "datasette <version>" or why it was skipped
+
+
+@dataclass
+class MatrixAt10x:
+    """/matrix/ at 10x, and the SQL statements of every page and export at both scales (page cache off)."""
+
+    positions_10x: int | None = None
+    matrix_ms_10x: float | None = None
+    matrix_uncached_ms_10x: float | None = None
+    matrix_sql_ms_10x: float | None = None
+    queries: dict[str, list[int | None]] = field(default_factory=dict)  # label: [count at 1x, count at 10x]
+    query_paths: dict[str, list[str | None]] = field(default_factory=dict)  # label: [path at 1x, path at 10x]
+
+
+def phase():
+    """A phase's results: None until it has run, and then absent from the JSON."""
+    return field(default=None, metadata={"phase": True})
+
+
+@dataclass
+class Results:
+    mode: str  # "quick" or "full"
+    scales: list[float]  # "1x" and "10x"
+    database: str
+    complete: bool = False  # every phase ran: only then is the JSON written to bench/results/latest.json
+    matrix_1x: MatrixAt1x | None = phase()
+    export_1x: ExportSpeed | None = phase()
+    export_profile_rows_per_s: dict[str, float] | None = phase()  # full runs: stage -> rows/s (report.py)
+    imports: ImportSpeed | None = phase()
+    load: LoadSpeed | None = phase()
+    sqlite: SqliteSpeed | None = phase()
+    matrix_10x: MatrixAt10x | None = phase()
+    export_10x: ExportSpeed | None = phase()
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: "<phase>_s", "generate_1x_s", "total_s"
+    goals: dict[str, bool | None] = field(default_factory=dict)  # None: not measured
+    problems: list[str] = field(default_factory=list)  # what is broken (not merely slow)
+    ok: bool = False
+    commit: str | None = None
+    finished_at: str | None = None  # ISO 8601, UTC
+
+
+def to_json(results):
+    """The JSON object of a run: every phase's keys in order, top-level floats rounded to 3 digits."""
+    keys = {}
+    for f in dataclasses.fields(results):
+        value = getattr(results, f.name)
+        if value is None and f.metadata.get("phase"):
+            continue
+        if isinstance(value, ExportSpeed):
+            scale = f.name.removeprefix("export_")
+            keys |= value.json(scale)
+            if scale == "10x":  # the headline figures the README quotes are those at 10x
+                keys |= {k: keys[f"{k}_10x"] for k in ("csv_rows_per_s", "copy_rows_per_s", "csv_ratio")}
+        elif dataclasses.is_dataclass(value):
+            keys |= dataclasses.asdict(value)
+        else:
+            keys[f.name] = value
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in keys.items()}
+
+
+def goals(r):
+    """Each goal met (True), missed (False) or not measured (None)."""
+
+    def check(test, *values):
+        return None if any(v is None for v in values) else bool(test(*values))
+
+    m1, m10 = r.matrix_1x or MatrixAt1x(), r.matrix_10x or MatrixAt10x()
+    e1, e10 = r.export_1x or ExportSpeed(), r.export_10x or ExportSpeed()
+    sqlite, load, imports = r.sqlite or SqliteSpeed(), r.load or LoadSpeed(), r.imports or ImportSpeed()
+    return {
+        "matrix_ratio": check(lambda x: x <= MATRIX_RATIO_MAX, m1.matrix_ratio),
+        "csv_ratio": check(lambda x: x >= CSV_RATIO_MIN, e10.csv_ratio),
+        "csv_rss_flat": check(lambda a, b: b <= a * RSS_GROWTH_MAX, e1.csv_rss_mb, e10.csv_rss_mb),
+        "queries_equal": None if not m10.queries else all(a == b for a, b in m10.queries.values()),
+        "sqlite_faster_than_datasette": check(
+            lambda a, b: a > b, sqlite.ours_sqlite_csv_rows_per_s, sqlite.datasette_csv_rows_per_s
+        ),
+        "matrix_rps_ratio": check(lambda x: x >= MATRIX_RPS_RATIO_MIN, load.matrix_rps_ratio),
+        "import_rows_per_s": check(lambda x: x >= IMPORT_ROWS_PER_S_MIN, imports.import_rows_per_s),
+    }

@@ -1,0 +1,115 @@
+"""The benchmark's report for a person: each measurement beside its goal, met or missed."""
+
+from bench.outcome import (
+    IMPORT_ROWS_PER_S_MIN,
+    MATRIX_RATIO_MAX,
+    MATRIX_RPS_RATIO_MIN,
+    ExportSpeed,
+    ImportSpeed,
+    LoadSpeed,
+    MatrixAt1x,
+    MatrixAt10x,
+    SqliteSpeed,
+)
+
+PROFILE_STAGES = [
+    # (key, label, which stage it builds on: its time per row is shown as an increase over that one)
+    ("copy", "COPY of the plain SELECT (position_rows'), CSV made by PostgreSQL", None),
+    ("copy_export", "COPY of the export's own statement (formatting, guard in SQL)", "copy"),
+    ("server_cursor", "Python path: the plain SELECT through a server-side cursor", None),
+    ("position_rows", "+ Django values_list iterator and row tuples", "server_cursor"),
+    ("stream_csv", "+ neutralise and csv.writer (stream_csv)", "position_rows"),
+    ("test_client", "the view as it runs here, in process (test client)", "copy"),
+    ("gunicorn_curl", "the view under gunicorn, read by curl", "test_client"),
+]
+
+
+def fmt(value, unit="", digits=1):
+    if value is None:
+        return "—"
+    if isinstance(value, float) and abs(value) >= 1000:
+        return f"{value:,.0f}{unit}"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def verdict(ok):
+    return {True: "met", False: "MISSED", None: "not measured"}[ok]
+
+
+def profile_lines(profile):
+    lines = [
+        "  where the time goes at 1x, microseconds per row (in brackets: more than the stage named; "
+        "separate runs, so a busy machine can make a difference look negative):"
+    ]
+    for key, label, base in PROFILE_STAGES:
+        if profile.get(key):
+            us = 1e6 / profile[key]
+            added = f"  ({us - 1e6 / profile[base]:+.1f} on {base})" if profile.get(base) else ""
+            lines.append(f"    {label:<64} {us:6.1f}{added}")
+    return lines
+
+
+def report(r):
+    """The text of the report for Results `r`; a phase that did not run shows as dashes."""
+    g = r.goals
+    m1, m10 = r.matrix_1x or MatrixAt1x(), r.matrix_10x or MatrixAt10x()
+    e1, e10 = r.export_1x or ExportSpeed(), r.export_10x or ExportSpeed()
+    sqlite, load, imports = r.sqlite or SqliteSpeed(), r.load or LoadSpeed(), r.imports or ImportSpeed()
+    lines = [
+        f"kptracker benchmark ({r.mode}: scales {r.scales[0]:g} and {r.scales[1]:g}, "
+        f"{fmt(m1.positions_1x, digits=0)} and {fmt(m10.positions_10x, digits=0)} positions; "
+        f"database {r.database}, commit {r.commit}, {r.timings.get('total_s', 0):.0f} s)",
+        "",
+        f"Matrix page at 1x (page cache: {m1.page_cache or 'none'})",
+        f"  served {fmt(m1.matrix_ms, ' ms', 2)} (median; the first request {fmt(m1.matrix_first_ms, ' ms')}), "
+        f"uncached {fmt(m1.matrix_uncached_ms, ' ms')}",
+        f"  its aggregate SQL alone {fmt(m1.matrix_sql_ms, ' ms')} (all its SQL {fmt(m1.matrix_sql_all_ms, ' ms')})",
+        f"  ratio served/SQL {fmt(m1.matrix_ratio, '', 2)}  goal <= {MATRIX_RATIO_MAX:g}: "
+        f"{verdict(g['matrix_ratio'])}  (uncached/SQL {fmt(m1.matrix_uncached_ratio, '', 2)})",
+        f"  at 10x: served {fmt(m10.matrix_ms_10x, ' ms', 2)}, "
+        f"uncached {fmt(m10.matrix_uncached_ms_10x, ' ms')}, SQL {fmt(m10.matrix_sql_ms_10x, ' ms')}",
+        "",
+        "Positions CSV under gunicorn (1 sync worker, curl) vs PostgreSQL COPY of the same rows' plain SELECT",
+        f"  1x:  {fmt(e1.csv_rows_per_s, ' rows/s')} vs COPY {fmt(e1.copy_rows_per_s, ' rows/s')}"
+        f"  ratio {fmt(e1.csv_ratio, '', 3)}",
+        f"  10x: {fmt(e10.csv_rows_per_s, ' rows/s')} vs COPY {fmt(e10.copy_rows_per_s, ' rows/s')}"
+        f"  ratio {fmt(e10.csv_ratio, '', 3)}  goal >= 1/3: {verdict(g['csv_ratio'])}",
+        f"  the export's own COPY statement alone, into a null sink: {fmt(e1.copy_export_rows_per_s, ' rows/s')}"
+        f" at 1x, {fmt(e10.copy_export_rows_per_s, ' rows/s')} at 10x",
+        f"  worker peak RSS {fmt(e1.csv_rss_mb, ' MB')} at 1x, {fmt(e10.csv_rss_mb, ' MB')} at 10x "
+        f"(idle {fmt(e1.csv_idle_rss_mb, ' MB')})  goal 10x within 20% of 1x: {verdict(g['csv_rss_flat'])}",
+    ]
+    if r.export_profile_rows_per_s:
+        lines += profile_lines(r.export_profile_rows_per_s)
+    lines += ["", "SQL statements per page and export, page cache off (1x, 10x; COPY statements counted too)"]
+    for label, (a, b) in m10.queries.items():
+        lines.append(f"  {label:<28} {a!s:>4} {b!s:>4}{'' if a == b else '   <- differs'}")
+    lines.append(f"  goal equal: {verdict(g['queries_equal'])}")
+    lines += [
+        "",
+        "SQLite, same file: positions CSV (rows/s)",
+        f"  kptracker under gunicorn {fmt(sqlite.ours_sqlite_csv_rows_per_s)}; Datasette "
+        f"{fmt(sqlite.datasette_csv_rows_per_s)}, with labels {fmt(sqlite.datasette_labels_csv_rows_per_s)}"
+        f"  goal kptracker faster: {verdict(g['sqlite_faster_than_datasette'])}",
+        f"  ({sqlite.datasette})",
+        "",
+        f"CSV import (manage.py import_csv, {fmt(imports.import_rows, digits=0)} rows of positions.csv at 1x, "
+        "in a transaction rolled back)",
+        f"  new rows, written with their history: {fmt(imports.import_rows_per_s, ' rows/s')}  "
+        f"goal >= {IMPORT_ROWS_PER_S_MIN:,}: {verdict(g['import_rows_per_s'])}",
+        f"  dry run of the same rows already recorded (every row checked): "
+        f"{fmt(imports.import_dry_run_rows_per_s, ' rows/s')}",
+        "",
+        f"Requests/s under gunicorn (2 workers, wrk -t2 -c16, {r.scales[0]:g}x data)",
+        f"  /healthz/ {fmt(load.baseline_rps)}, / {fmt(load.timeline_rps)}, /matrix/ {fmt(load.matrix_rps)}",
+        f"  matrix/baseline {fmt(load.matrix_rps_ratio, '', 3)}  goal >= {MATRIX_RPS_RATIO_MIN:g}: "
+        f"{verdict(g['matrix_rps_ratio'])}",
+        "",
+        "Timings: " + ", ".join(f"{k} {v:.0f} s" for k, v in r.timings.items()),
+    ]
+    if r.problems:
+        lines += ["", "BROKEN:"] + [f"  - {p}" for p in r.problems]
+    else:
+        missed = [k for k, v in g.items() if v is False]
+        lines += ["", f"Goals missed: {', '.join(missed)}" if missed else "Every measured goal is met."]
+    return "\n".join(lines)

@@ -1,0 +1,82 @@
+"""bench/: the JSON of a run keeps the keys bench/results/latest.json and the README rely on."""
+
+import json
+
+from bench.outcome import (
+    ExportSpeed,
+    ImportSpeed,
+    LoadSpeed,
+    MatrixAt1x,
+    MatrixAt10x,
+    Results,
+    SqliteSpeed,
+    WrkRun,
+    goals,
+    to_json,
+)
+from bench.report import report
+from bench.run import RESULTS
+
+
+def export(rows_per_s):
+    return ExportSpeed(
+        copy_export_rows_per_s=rows_per_s,
+        csv_rows_per_s=rows_per_s,
+        copy_rows_per_s=2 * rows_per_s,
+        csv_ratio=0.5,
+        csv_rss_mb=50.0,
+        csv_idle_rss_mb=48.0,
+        csv_bytes=1000,
+        copy_bytes=900,
+        csv_first_byte_s=0.1,
+    )
+
+
+def complete_run(mode="full"):
+    r = Results(mode=mode, scales=[1.0, 10.0], database="kptracker_bench", complete=True)
+    r.matrix_1x = MatrixAt1x("cache", 1.0, 60.0, 40.0, 6.0, 6.5, 1 / 6, 40 / 6, 100)
+    r.export_1x = export(1e5)
+    if mode == "full":
+        r.export_profile_rows_per_s = {"copy": 2e5, "copy_export": 1e5, "server_cursor": 1.2e5, "gunicorn_curl": 1e5}
+    r.imports = ImportSpeed(20, 2500.0, 8000.0)
+    runs = {key: WrkRun(rps, "", "7ms") for key, rps in (("baseline", 2000.0), ("timeline", 1000.0), ("matrix", 900.0))}
+    r.load = LoadSpeed(2000.0, 1000.0, 900.0, 0.45, runs)
+    r.sqlite = SqliteSpeed(5e4, 3e4, 1.7e4, "datasette 0.65.5")
+    r.matrix_10x = MatrixAt10x(1000, 3.0, 180.0, 70.0, {"/": [6, 6]}, {"/": ["/", "/"]})
+    r.export_10x = export(9e4)
+    r.timings = {"static_s": 1.0, "total_s": 100.0}
+    r.goals = goals(r)
+    r.ok, r.commit, r.finished_at = True, "abc1234", "2026-12-01T00:00:00+00:00"
+    return r
+
+
+def test_full_run_has_the_keys_of_the_committed_results():
+    committed = json.loads(RESULTS.read_text())
+    produced = to_json(complete_run())
+    assert list(produced) == list(committed)
+    assert set(produced["wrk"]["matrix"]) == set(committed["wrk"]["matrix"])
+    assert set(produced["goals"]) == set(committed["goals"])
+
+
+def test_quick_run_leaves_out_only_the_export_profile():
+    committed = set(json.loads(RESULTS.read_text()))
+    assert set(to_json(complete_run("quick"))) == committed - {"export_profile_rows_per_s"}
+
+
+def test_headline_figures_are_those_at_10x_and_floats_are_rounded():
+    produced = to_json(complete_run())
+    assert produced["csv_rows_per_s"] == produced["csv_rows_per_s_10x"] == 9e4
+    assert produced["csv_ratio"] == produced["csv_ratio_10x"]
+    assert produced["matrix_ratio"] == 0.167
+
+
+def test_report_of_a_complete_and_of_an_aborted_run():
+    text = report(complete_run())
+    assert "Every measured goal is met." in text
+    assert "where the time goes at 1x" in text
+
+    aborted = Results(mode="quick", scales=[0.02, 0.2], database="kptracker_bench", problems=["wrk exited with 1"])
+    aborted.goals = goals(aborted)
+    assert set(aborted.goals.values()) == {None}
+    assert "BROKEN:\n  - wrk exited with 1" in report(aborted)
+    assert "matrix_ms" not in to_json(aborted)
