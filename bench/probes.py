@@ -57,7 +57,7 @@ except ImportError:
 PAGE_CACHE = "pages"
 # Django's server-side cursor wraps the SELECT of a streamed queryset in a DECLARE.
 DECLARE = re.compile(r"^\s*DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH|WITHOUT)\s+HOLD\s+FOR\s+", re.IGNORECASE | re.DOTALL)
-SEARCH_WORD = "sovereignty"  # in synthetic quotes (synthetic/generator.py FILLERS) and curated ones
+SEARCH_WORD = "sovereignty"  # in synthetic quotes (synthetic/vocabulary.py FILLERS) and curated ones
 
 
 def client():

@@ -12,10 +12,8 @@ from synthetic.generator import (
     POSITIONS_AT_SCALE_1,
     Plan,
     SyntheticDataset,
-    count_rows,
-    describe_counts,
-    flush_synthetic,
 )
+from synthetic.rows import count_rows, describe_counts, flush_synthetic
 
 
 def positive_float(value):
