@@ -8,12 +8,14 @@ compare the two files; any URL whose fingerprint differs is a change in behaviou
     .venv/bin/python scripts/snapshot_outputs.py > after.json
     diff before.json after.json
 
-It loads the curated data into a throwaway SQLite file, crawls every internal link from `/` as
+It loads the curated data into a throwaway SQLite file (or, with `--database-url`, into an empty
+PostgreSQL database you name, to check the COPY path too), crawls every internal link from `/` as
 tests/pages/test_crawl.py does, and prints {url: sha256 of the body} as JSON. The per-response CSP nonce
 and CSRF token are blanked first; the data package is fingerprinted member by member, since a zip's
 bytes carry the time it was written.
 """
 
+import argparse
 import hashlib
 import io
 import json
@@ -45,8 +47,11 @@ def fingerprint(body, content_type):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="an empty database to fill (default: a throwaway SQLite file)")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/snapshot.sqlite3"
+        os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{scratch}/snapshot.sqlite3"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kptracker.settings")
         import django
 
