@@ -177,7 +177,7 @@ class MeetingAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "status", "start_date", "date_precision", "city", "host_country", "chair"]
     list_filter = ["kind", "status", "is_virtual", "date_precision", "chair"]
     search_fields = ["title", "city", "host_country", "theme", "summary", "chair__name", "chair_person__name"]
-    autocomplete_fields = ["chair", "chair_person", "sources"]
+    autocomplete_fields = ["chair", "chair_person", "sources", "part_of", "replaces"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     list_select_related = ["chair"]
@@ -185,7 +185,8 @@ class MeetingAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "number"]}),
         ("When", {"fields": ["start_date", "end_date", "date_precision"]}),
-        ("Where", {"fields": ["city", "host_country", "is_virtual"]}),
+        ("Where", {"fields": ["city", "host_country", "is_virtual", "planned_city", "planned_host_country"]}),
+        ("Ties to other meetings", {"fields": ["part_of", "replaces", "ties_inferred"]}),
         ("Who and what", {"fields": ["chair", "chair_person", "theme", "participants_count", "countries_count"]}),
         ("Record", {"fields": ["summary", "notes", "sources"]}),
     ]

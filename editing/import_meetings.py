@@ -7,6 +7,7 @@ import (`Lookups`), not once per row. The positions import (editing.import_posit
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -167,6 +168,9 @@ def message_dict(error):
 
 # --- meetings ------------------------------------------------------------------------------------
 
+# Columns naming another meeting by its slug.
+TIES = ("part_of", "replaces")
+
 # What a meetings file's columns become: (column, how the file writes the meeting's value).
 MEETING_FIELD_COLUMNS = {
     "title": "title",
@@ -186,6 +190,11 @@ MEETING_FIELD_COLUMNS = {
     "countries_count": "countries_count",
     "summary": "summary",
     "notes": "notes",
+    "part_of": "part_of",
+    "replaces": "replaces",
+    "ties_inferred": "ties_inferred",
+    "planned_city": "planned_city",
+    "planned_host_country": "planned_host_country",
 }
 
 
@@ -206,8 +215,11 @@ class MeetingImport:
         self.user = user
         self.lookups = Lookups()
         self.meetings = {m.slug: m for m in Meeting.objects.prefetch_related("sources")}
+        self.slugs = {m.pk: m.slug for m in self.meetings.values()}
         self.seen = {}
         self.pending = []
+        # part_of and replaces, by slug: set once every meeting of the file is saved (it may name one).
+        self.ties = defaultdict(dict)
 
     def process(self, rows):
         return [self.row(line, cells) for line, cells in rows]
@@ -251,11 +263,15 @@ class MeetingImport:
         """Set the meeting's fields from the columns the file has; the sources, or None without that column."""
 
         attempt = result.attempt
-        for column in ("title", "kind", "status", "city", "theme", "summary", "notes"):
+        for column in ("title", "kind", "status", "city", "theme", "summary", "notes", "planned_city"):
             if column in cells:
                 setattr(meeting, column, cells[column])
-        if "host_country" in cells:
-            meeting.host_country = cells["host_country"].upper()
+        for column in ("host_country", "planned_host_country"):
+            if column in cells:
+                setattr(meeting, column, cells[column].upper())
+        for column in TIES:
+            if column in cells:
+                self.ties[meeting.slug][column] = attempt(column, self._tie, meeting.slug, cells[column])
         for column in ("number", "participants_count", "countries_count"):
             if column in cells:
                 setattr(meeting, column, attempt(column, parse_count, cells[column]))
@@ -269,8 +285,9 @@ class MeetingImport:
             meeting.date_precision = cells["date_precision"]
         if "end_date" in cells:
             meeting.end_date = (attempt("end_date", parse_partial_date, cells["end_date"]) or (None, None))[0]
-        if "is_virtual" in cells:
-            meeting.is_virtual = bool(attempt("is_virtual", parse_boolean, cells["is_virtual"]))
+        for column in ("is_virtual", "ties_inferred"):
+            if column in cells:
+                setattr(meeting, column, bool(attempt(column, parse_boolean, cells[column])))
         if "chair" in cells or "chair_code" in cells:
             self._apply_chair(meeting, cells, attempt)
         if "sources" not in cells:
@@ -291,12 +308,33 @@ class MeetingImport:
             attempt("chair", self.lookups.person, person_slug, person_text) if person_slug or person_text else None
         )
 
+    def _tie(self, slug, other):
+        """The slug of a meeting this one is tied to: recorded already, or earlier in the file; "" for none."""
+        if not other:
+            return ""
+        if other == slug:
+            raise ValueError("A meeting cannot be tied to itself.")
+        if other not in self.meetings and other not in self.seen:
+            raise ValueError(f"No meeting has the slug '{other}' (recorded, or on an earlier line of the file).")
+        return other
+
     def cells_of(self, meeting, sources=None):
         """The meeting as a meetings.csv row would write it (only what an import can change)."""
         sources = meeting.sources.all() if sources is None else sources
         values = {
             column: getattr(meeting, column)
-            for column in ("title", "kind", "status", "city", "host_country", "theme", "summary", "notes")
+            for column in (
+                "title",
+                "kind",
+                "status",
+                "city",
+                "host_country",
+                "theme",
+                "summary",
+                "notes",
+                "planned_city",
+                "planned_host_country",
+            )
         }
         values |= {
             column: "" if getattr(meeting, column) is None else str(getattr(meeting, column))
@@ -307,11 +345,18 @@ class MeetingImport:
             "end_date": format_partial_date(meeting.end_date, meeting.date_precision),
             "date_precision": meeting.date_precision,
             "is_virtual": "true" if meeting.is_virtual else "false",
+            "ties_inferred": "true" if meeting.ties_inferred else "false",
             "chair": code_of(self.lookups.participants.get(meeting.chair_id)),
             "chair_person_slug": code_of(self.lookups.people.get(meeting.chair_person_id), "slug"),
             "sources": "; ".join(sorted(source.slug for source in sources)),
         }
+        ties = self.ties.get(meeting.slug, {})
+        for column in TIES:
+            values[column] = ties[column] if column in ties else self._slug_of(getattr(meeting, f"{column}_id"))
         return values
+
+    def _slug_of(self, pk):
+        return "" if pk is None else self.slugs.get(pk, "")
 
     def discard(self):
         self.pending = []
@@ -321,6 +366,13 @@ class MeetingImport:
             meeting.save()
             if sources is not None:
                 meeting.sources.set(sources)
+            self.meetings[meeting.slug] = meeting
+        for meeting, _sources in self.pending:
+            ties = self.ties.get(meeting.slug, {})
+            if ties:
+                for column, slug in ties.items():
+                    setattr(meeting, column, self.meetings[slug] if slug else None)
+                meeting.save(update_fields=list(ties))
         written, self.pending = bool(self.pending), []
         return written
 

@@ -117,6 +117,24 @@ MEETING_COLUMNS = Columns(
     column("chair_person_slug", "Slug of the person who chaired.", "chair_person__slug", imported=STRIPPED),
     column("summary", "A short summary of the meeting.", imported=EXACT),
     column("notes", "Which fields come from public record rather than the sources.", imported=EXACT),
+    column("part_of", "Slug of the meeting this one was held within, if any.", "part_of__slug", imported=STRIPPED),
+    column(
+        "replaces",
+        "Slug of the cancelled meeting whose business this one took over, if any.",
+        "replaces__slug",
+        imported=STRIPPED,
+    ),
+    column(
+        "ties_inferred",
+        "True when part_of and replaces are a reading of the sources rather than their words (see notes).",
+        imported=STRIPPED,
+    ),
+    column("planned_city", "Where it was planned to be held, if it moved or went virtual.", imported=EXACT),
+    column(
+        "planned_host_country",
+        "The planned host country, ISO 3166-1 alpha-3, if it moved or went virtual.",
+        imported=STRIPPED,
+    ),
 )
 
 
@@ -273,10 +291,12 @@ PACKAGE_TABLES = (
         "Plenaries, intersessionals and special sessions of the Kimberley Process.",
         MEETING_COLUMNS,
         ("slug",),
-        lambda: Meeting.objects.order_by("start_date", "kind", "slug"),
+        lambda: Meeting.objects.chronological(),
         (
             ForeignKey(("chair_code",), "participants", ("code",)),
             ForeignKey(("chair_person_slug",), "people", ("slug",)),
+            ForeignKey(("part_of",), "meetings", ("slug",)),
+            ForeignKey(("replaces",), "meetings", ("slug",)),
         ),
     ),
     Table(
@@ -310,7 +330,7 @@ PACKAGE_TABLES = (
         "An issue as it came up at one meeting, with its outcome.",
         AGENDA_ITEM_COLUMNS,
         ("meeting_slug", "issue_slug"),
-        lambda: AgendaItem.objects.order_by("meeting__start_date", "meeting__slug", "issue__slug"),
+        lambda: AgendaItem.objects.chronological(),
         (
             ForeignKey(("meeting_slug",), "meetings", ("slug",)),
             ForeignKey(("issue_slug",), "issues", ("slug",)),
@@ -322,13 +342,7 @@ PACKAGE_TABLES = (
         "Who supported, opposed or blocked which agenda item, with the quote and source that show it.",
         POSITION_COLUMNS,
         ("id",),
-        lambda: Position.objects.order_by(
-            "agenda_item__meeting__start_date",
-            "agenda_item__meeting__slug",
-            "agenda_item__issue__slug",
-            "participant__code",
-            "id",
-        ),
+        lambda: Position.objects.chronological(),
         (
             ForeignKey(("meeting_slug", "issue_slug"), "agenda_items", ("meeting_slug", "issue_slug")),
             ForeignKey(("participant_code",), "participants", ("code",)),

@@ -298,6 +298,35 @@ class Meeting(models.Model):
         blank=True, help_text="Where a field was filled from public record rather than the sources, say so here."
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="meetings")
+    # Ties between meetings, where the sources give them.
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text="The meeting this one was held within: a special session during an intersessional.",
+    )
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="A cancelled meeting whose business this one took over. Say in the notes how the sources show it.",
+    )
+    ties_inferred = models.BooleanField(
+        "ties are a reading",
+        default=False,
+        help_text="Tick when the sources do not state the ties above in words and they are a reading of them; "
+        "say how in the notes.",
+    )
+    planned_city = models.CharField(
+        max_length=100, blank=True, help_text="Where it was planned to be held, if it moved or went virtual."
+    )
+    planned_host_country = models.CharField(
+        max_length=3, blank=True, help_text="The planned host country, ISO 3166-1 alpha-3, e.g. RUS."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MeetingManager()
@@ -331,6 +360,21 @@ class Meeting(models.Model):
                 condition=Q(number__isnull=True) | Q(number__gte=1),
                 name="meeting_number_positive",
                 violation_error_message="The ordinal number starts at 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_host_country="") | Q(planned_host_country__regex=ISO_ALPHA3_REGEX),
+                name="meeting_planned_country_alpha3",
+                violation_error_message="The planned host country is an ISO 3166-1 alpha-3 code in capitals, e.g. RUS.",
+            ),
+            models.CheckConstraint(
+                condition=Q(part_of__isnull=True) | ~Q(part_of=F("pk")),
+                name="meeting_not_part_of_itself",
+                violation_error_message="A meeting cannot be held within itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(replaces__isnull=True) | ~Q(replaces=F("pk")),
+                name="meeting_does_not_replace_itself",
+                violation_error_message="A meeting cannot replace itself.",
             ),
             models.UniqueConstraint(
                 fields=["kind", "number"],
@@ -369,6 +413,10 @@ class Meeting(models.Model):
         """A compact name for charts and matrix columns: 'Nov 2024 plenary', '2022 plenary'."""
         when = human_partial_date(self.start_date, "year" if self.date_precision == "year" else "month")
         return f"{when} {self.get_kind_display()}"
+
+    @property
+    def planned_place_display(self):
+        return ", ".join(part for part in (self.planned_city, self.planned_host_country) if part)
 
     @property
     def place_display(self):

@@ -70,11 +70,16 @@ def meeting_detail(request, slug):
     )
     agenda = AgendaItem.objects.select_related("issue").prefetch_related(Prefetch("positions", queryset=positions))
     meeting = get_object_or_404(
-        Meeting.objects.with_chair().prefetch_related(
-            Prefetch("agenda_items", queryset=agenda.order_by("issue__title"))
-        ),
+        Meeting.objects.with_chair()
+        .select_related("part_of", "replaces")
+        .prefetch_related(Prefetch("agenda_items", queryset=agenda.order_by("issue__title"))),
         slug=slug,
     )
+    # The meetings tied to this one (held within it, or replacing it), in one query for both.
+    tied = Meeting.objects.filter(Q(part_of=meeting) | Q(replaces=meeting)).chronological()
+    tied = list(tied.only("slug", "title", "start_date", "kind", "part_of", "replaces", "ties_inferred"))
+    parts = [other for other in tied if other.part_of_id == meeting.pk]
+    successors = [other for other in tied if other.replaces_id == meeting.pk]
     sources = Source.objects.of_meeting(meeting).defer("text", "notes")
     ordered = Meeting.objects.chronological().only("slug", "title", "start_date", "kind")
     previous_meeting = ordered.filter(
@@ -86,7 +91,14 @@ def meeting_detail(request, slug):
     return render(
         request,
         "pages/meeting_detail.html",
-        {"meeting": meeting, "sources": sources, "previous_meeting": previous_meeting, "next_meeting": next_meeting},
+        {
+            "meeting": meeting,
+            "sources": sources,
+            "previous_meeting": previous_meeting,
+            "next_meeting": next_meeting,
+            "parts": parts,
+            "successors": successors,
+        },
     )
 
 

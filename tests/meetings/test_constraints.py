@@ -73,3 +73,17 @@ def test_an_in_lookup_ignores_ids_no_column_can_hold():
     meeting = MeetingFactory()
     assert list(Meeting.objects.filter(pk__in=[2**70, meeting.pk])) == [meeting]
     assert not Meeting.objects.filter(pk__in=[2**63, -(2**63) - 1]).exists()
+
+
+def test_a_meeting_is_not_part_of_itself_nor_replaces_itself():
+    meeting = MeetingFactory()
+    for field in ("part_of", "replaces"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Meeting.objects.filter(pk=meeting.pk).update(**{field: meeting})
+    other = MeetingFactory()
+    Meeting.objects.filter(pk=meeting.pk).update(part_of=other, replaces=other)
+
+
+def test_the_planned_host_country_is_alpha3():
+    assert_rejected(lambda: MeetingFactory(planned_host_country="rus"))
+    MeetingFactory(planned_host_country="RUS", planned_city="Moscow")

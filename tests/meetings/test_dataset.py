@@ -331,3 +331,21 @@ def test_observers_hold_no_veto(dataset):
         assert not Participant.objects.get(code=code).has_veto, code
     assert Participant.objects.get(code="EU").has_veto
     assert set(Participant.objects.observers().values_list("code", flat=True)) == {"KPCSC", "WDC", "AWDC"}
+
+
+def test_meeting_ties_are_recorded_and_the_inferred_one_says_so(dataset):
+    session = Meeting.objects.get(slug="2024-05-special-session-dubai")
+    assert session.part_of.slug == "2024-05-intersessional-dubai"
+    virtual = Meeting.objects.get(slug="2021-06-intersessional-virtual")
+    assert (virtual.planned_city, virtual.planned_host_country) == ("Moscow", "RUS")
+    assert virtual.replaces.slug == "2020-06-intersessional-moscow-cancelled"
+    assert virtual.ties_inferred and "is a reading" in virtual.notes
+    assert not session.ties_inferred  # the source calls it the Special Session "at this Intersessional"
+
+
+def test_no_chair_is_recorded_for_2020(dataset):
+    # Russia's chairmanship was postponed from 2020 to 2021; the notes cite where that is public record.
+    cancelled = Meeting.objects.get(slug="2020-06-intersessional-moscow-cancelled")
+    assert cancelled.chair is None
+    assert "Russia chaired the KP in 2020" not in cancelled.notes
+    assert "kimberleyprocess.com" in cancelled.notes

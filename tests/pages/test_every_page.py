@@ -10,8 +10,6 @@ from tests.pages.world import build_world
 
 pytestmark = pytest.mark.django_db
 
-pytestmark = pytest.mark.django_db
-
 
 PUBLIC_PAGES = [
     ("pages:timeline", {}),

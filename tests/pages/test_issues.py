@@ -4,8 +4,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-pytestmark = pytest.mark.django_db
-
 
 def test_issue_trajectory_names_who_blocked_at_each_meeting(client, blocked):
     response = client.get("/issues/russia-ukraine/")

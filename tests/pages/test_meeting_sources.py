@@ -53,11 +53,13 @@ def test_sources_cited_by_many_positions_cost_no_extra_queries(
 ):
     meeting = meeting_with_cited_sources["meeting"]
     client.get("/matrix/")  # the page cache's data version is read once; not what is measured here
-    with django_assert_num_queries(7):
+    # 8: the page cache's version, the meeting, its agenda and positions, its sources, the meetings
+    # tied to it, the previous and the next meeting.
+    with django_assert_num_queries(8):
         client.get("/meetings/plenary/")
     item = AgendaItemFactory(meeting=meeting)
     for _ in range(5):
         PositionFactory(agenda_item=item, source=SourceFactory())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = client.get("/meetings/plenary/").content.decode()
     assert len(listed_sources(html)) == 3 + 5

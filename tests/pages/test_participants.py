@@ -4,8 +4,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-pytestmark = pytest.mark.django_db
-
 
 def test_participant_code_is_case_insensitive(client, blocked):
     assert client.get("/participants/rus/").status_code == 200

@@ -4,8 +4,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-pytestmark = pytest.mark.django_db
-
 
 def test_position_list_filters(client, blocked):
     def quotes(**params):

@@ -4,8 +4,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-pytestmark = pytest.mark.django_db
-
 
 def test_source_page_shows_full_text_and_citing_positions(client, blocked):
     html = client.get(f"/sources/{blocked['source'].pk}/").content.decode()

@@ -4,8 +4,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-pytestmark = pytest.mark.django_db
-
 
 def test_timeline_groups_by_year_with_chips_and_counts(client, blocked):
     html = client.get("/").content.decode()

@@ -38,6 +38,7 @@ RAW_MARKERS = ["<script>alert", "<img src=x", "<svg onload"]
 NOT_FREE_TEXT = {
     "meetings.participant.code",  # ^[A-Z][A-Z0-9]{1,11}$ in the database
     "meetings.meeting.host_country",  # ISO alpha-3 in the database
+    "meetings.meeting.planned_host_country",  # ISO alpha-3 in the database
     "meetings.source.url",  # http(s) only (test_admin_refuses_javascript_urls); a hostile path is tested below
     "reports.errorreport.client",  # a hash the app computes, not editable
     "reports.reportwindow.client",  # the same hash, counted by the report limit; shown nowhere
@@ -92,6 +93,7 @@ def hostile_world(db):
         kind="plenary",
         start_date=datetime.date(2024, 11, 12),
         host_country="ARE",
+        planned_host_country="RUS",
         chair=blocker,
         chair_person=speaker,
     )
