@@ -218,7 +218,8 @@ class MeetingImport:
         self.slugs = {m.pk: m.slug for m in self.meetings.values()}
         self.seen = {}
         self.pending = []
-        # part_of and replaces, by slug: set once every meeting of the file is saved (it may name one).
+        # part_of and replaces, by slug. A tie names a recorded meeting or one on an earlier line, so
+        # writing the rows in file order saves each meeting after the one it names.
         self.ties = defaultdict(dict)
 
     def process(self, rows):
@@ -271,7 +272,7 @@ class MeetingImport:
                 setattr(meeting, column, cells[column].upper())
         for column in TIES:
             if column in cells:
-                self.ties[meeting.slug][column] = attempt(column, self._tie, meeting.slug, cells[column])
+                self.ties[meeting.slug][column] = attempt(column, self._tie, column, meeting.slug, cells[column])
         for column in ("number", "participants_count", "countries_count"):
             if column in cells:
                 setattr(meeting, column, attempt(column, parse_count, cells[column]))
@@ -308,7 +309,7 @@ class MeetingImport:
             attempt("chair", self.lookups.person, person_slug, person_text) if person_slug or person_text else None
         )
 
-    def _tie(self, slug, other):
+    def _tie(self, column, slug, other):
         """The slug of a meeting this one is tied to: recorded already, or earlier in the file; "" for none."""
         if not other:
             return ""
@@ -316,7 +317,20 @@ class MeetingImport:
             raise ValueError("A meeting cannot be tied to itself.")
         if other not in self.meetings and other not in self.seen:
             raise ValueError(f"No meeting has the slug '{other}' (recorded, or on an earlier line of the file).")
+        chain, current = [slug], other
+        while current and current not in chain[1:]:
+            chain.append(current)
+            if current == slug:
+                raise ValueError(f"That would make a loop: {' → '.join(chain)}.")
+            current = self._tied_to(current, column)
         return other
+
+    def _tied_to(self, slug, column):
+        """The slug `slug`'s meeting is tied to by `column`: as this file sets it, or else as recorded."""
+        if column in self.ties.get(slug, {}):
+            return self.ties[slug][column]
+        recorded = self.meetings.get(slug)
+        return self._slug_of(getattr(recorded, f"{column}_id")) if recorded is not None else ""
 
     def cells_of(self, meeting, sources=None):
         """The meeting as a meetings.csv row would write it (only what an import can change)."""
@@ -362,17 +376,15 @@ class MeetingImport:
         self.pending = []
 
     def write(self):
+        # In file order: a tie names a recorded meeting or one saved on an earlier line. One save each,
+        # so a meeting's history shows it as it was written.
         for meeting, sources in self.pending:
+            for column, slug in self.ties.get(meeting.slug, {}).items():
+                setattr(meeting, column, self.meetings[slug] if slug else None)
             meeting.save()
             if sources is not None:
                 meeting.sources.set(sources)
             self.meetings[meeting.slug] = meeting
-        for meeting, _sources in self.pending:
-            ties = self.ties.get(meeting.slug, {})
-            if ties:
-                for column, slug in ties.items():
-                    setattr(meeting, column, self.meetings[slug] if slug else None)
-                meeting.save(update_fields=list(ties))
         written, self.pending = bool(self.pending), []
         return written
 

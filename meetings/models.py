@@ -5,6 +5,7 @@ Person, Event → Meeting with its ``status``); what consensus decision-making n
 (who holds a veto, date precision, attribution of positions) is added in plain words.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -389,6 +390,16 @@ class Meeting(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        # A meeting held within one that is held within it, or replacing its own replacement, is a loop.
+        for field in ("part_of", "replaces"):
+            other, seen = getattr(self, field), set()
+            while other is not None and other.pk not in seen:
+                if self.pk is not None and other.pk == self.pk:
+                    raise ValidationError({field: "That would make a loop: this meeting is already tied to it."})
+                seen.add(other.pk)
+                other = getattr(other, field)
 
     def get_absolute_url(self):
         return reverse("pages:meeting-detail", kwargs={"slug": self.slug})

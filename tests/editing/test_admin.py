@@ -161,3 +161,28 @@ def test_admin_requires_login(client):
     response = client.get(reverse("admin:meetings_meeting_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_meeting_tie_that_would_make_a_loop_is_a_form_error(admin_client_logged_in, kp_data):
+    from meetings.models import Meeting
+
+    intersessional = Meeting.objects.get(slug="2024-05-intersessional-dubai")
+    session = Meeting.objects.get(slug="2024-05-special-session-dubai")
+    url = reverse("admin:meetings_meeting_change", args=[intersessional.pk])
+    form = admin_client_logged_in.get(url).context["adminform"].form
+    data = {name: form[name].value() if form[name].value() is not None else "" for name in form.fields}
+    data.update(
+        {
+            "part_of": session.pk,
+            "sources": [s.pk for s in intersessional.sources.all()],
+            "agenda_items-TOTAL_FORMS": "0",
+            "agenda_items-INITIAL_FORMS": "0",
+            "agenda_items-MIN_NUM_FORMS": "0",
+            "agenda_items-MAX_NUM_FORMS": "1000",
+        }
+    )
+    response = admin_client_logged_in.post(url, data)
+    assert response.status_code == 200
+    assert "That would make a loop" in response.content.decode()
+    intersessional.refresh_from_db()
+    assert intersessional.part_of is None

@@ -53,3 +53,23 @@ def test_clearing_a_tie_is_a_change_shown_before_and_after(kp_data, tmp_path):
     out, error = run(write(tmp_path, "ties.csv", text), "--kind", "meetings")
     assert error is None, out
     assert Meeting.objects.get(slug="2024-05-special-session-dubai").part_of is None
+
+
+def test_a_tie_that_would_make_a_loop_is_an_error(kp_data, tmp_path):
+    # The special session is held within the intersessional; the intersessional cannot be held within it.
+    text = "slug,part_of\n2024-05-intersessional-dubai,2024-05-special-session-dubai\n"
+    out, error = run(write(tmp_path, "ties.csv", text), "--kind", "meetings")
+    assert error is not None
+    assert "ERROR in column part_of: That would make a loop" in out
+    assert Meeting.objects.get(slug="2024-05-intersessional-dubai").part_of is None
+
+
+def test_an_import_writes_one_history_record_per_meeting(kp_data, tmp_path):
+    session = Meeting.objects.get(slug="2024-05-special-session-dubai")
+    before = session.history.count()
+    out, error = run(
+        write(tmp_path, "ties.csv", "slug,part_of\n2024-05-special-session-dubai,\n"), "--kind", "meetings"
+    )
+    assert error is None, out
+    assert session.history.count() == before + 1
+    assert session.history.first().part_of_id is None  # the record shows the change it made
