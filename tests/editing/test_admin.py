@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from meetings.models import Meeting
 from positions.models import AgendaItem, Position
+from tests.admin_forms import meeting_change
 from tests.factories import IssueFactory, MeetingFactory, ParticipantFactory, PersonFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,23 +165,9 @@ def test_admin_requires_login(client):
 
 
 def test_a_meeting_tie_that_would_make_a_loop_is_a_form_error(admin_client_logged_in, kp_data):
-    from meetings.models import Meeting
-
     intersessional = Meeting.objects.get(slug="2024-05-intersessional-dubai")
     session = Meeting.objects.get(slug="2024-05-special-session-dubai")
-    url = reverse("admin:meetings_meeting_change", args=[intersessional.pk])
-    form = admin_client_logged_in.get(url).context["adminform"].form
-    data = {name: form[name].value() if form[name].value() is not None else "" for name in form.fields}
-    data.update(
-        {
-            "part_of": session.pk,
-            "sources": [s.pk for s in intersessional.sources.all()],
-            "agenda_items-TOTAL_FORMS": "0",
-            "agenda_items-INITIAL_FORMS": "0",
-            "agenda_items-MIN_NUM_FORMS": "0",
-            "agenda_items-MAX_NUM_FORMS": "1000",
-        }
-    )
+    url, data = meeting_change(admin_client_logged_in, intersessional, part_of=session.pk)
     response = admin_client_logged_in.post(url, data)
     assert response.status_code == 200
     assert "That would make a loop" in response.content.decode()

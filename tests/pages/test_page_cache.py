@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from meetings.models import Meeting
+from tests.admin_forms import meeting_change
 from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,19 +39,7 @@ def test_filters_are_part_of_the_key(client, kp_data):
 def test_an_admin_save_invalidates_every_page(client, kp_data, admin_client_logged_in):
     client.get("/")
     meeting = Meeting.objects.get(slug="2024-11-plenary-dubai")
-    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
-    form = admin_client_logged_in.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data.update(
-        {
-            "title": "KP Plenary 2024 renamed by an editor",
-            "sources": [s.pk for s in meeting.sources.all()],
-            "agenda_items-TOTAL_FORMS": "0",
-            "agenda_items-INITIAL_FORMS": "0",
-            "agenda_items-MIN_NUM_FORMS": "0",
-            "agenda_items-MAX_NUM_FORMS": "1000",
-        }
-    )
+    url, data = meeting_change(admin_client_logged_in, meeting, title="KP Plenary 2024 renamed by an editor")
     assert admin_client_logged_in.post(url, data).status_code == 302
     response = client.get("/")
     assert response["X-Page-Cache"] == "miss"

@@ -1,7 +1,6 @@
 """The rules of agenda items and positions are enforced by the database itself, on PostgreSQL and SQLite alike."""
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from meetings.models import Meeting
 from positions.models import AgendaItem, Position
@@ -11,13 +10,9 @@ from tests.factories import (
     ParticipantFactory,
     PositionFactory,
 )
+from tests.meetings.test_constraints import assert_rejected
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_rejected(create):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        create()
 
 
 def test_agenda_item_unique_per_meeting_and_issue():
