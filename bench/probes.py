@@ -241,7 +241,7 @@ def export_queryset():
     filterset = PositionFilter(
         QueryDict(""),
         queryset=Position.objects.order_by(
-            "-agenda_item__meeting__start_date", "agenda_item__issue__title", "participant__name", "pk"
+            "-meeting__start_date", "agenda_item__issue__title", "participant__name", "pk"
         ),
     )
     if not filterset.is_valid():

@@ -148,13 +148,13 @@ def meeting_rows(queryset):
 POSITION_COLUMNS = Columns(
     Position,
     # The first 17 columns are a public contract, in this order; add new ones at the end.
-    column("meeting_slug", "The meeting's slug (meetings.csv).", "agenda_item__meeting__slug", imported=STRIPPED),
-    column("meeting_title", "The meeting's name.", "agenda_item__meeting__title"),
-    column("meeting_kind", "The meeting's kind.", "agenda_item__meeting__kind"),
+    column("meeting_slug", "The meeting's slug (meetings.csv).", "meeting__slug", imported=STRIPPED),
+    column("meeting_title", "The meeting's name.", "meeting__title"),
+    column("meeting_kind", "The meeting's kind.", "meeting__kind"),
     column(
         "meeting_start",
         "The meeting's first day, at its known precision.",
-        PartialDate("agenda_item__meeting__start_date", "agenda_item__meeting__date_precision"),
+        PartialDate("meeting__start_date", "meeting__date_precision"),
     ),
     column("issue_slug", "The issue's slug (issues.csv).", "agenda_item__issue__slug", imported=STRIPPED),
     column("issue_title", "The issue's name.", "agenda_item__issue__title"),
@@ -181,7 +181,7 @@ POSITION_COLUMNS = Columns(
     column("source_url", "The source's address, if it has one.", "source__url"),
     # Further columns.
     column("id", "The position's number in kptracker (its page anchor: #position-<id>)."),
-    column("meeting_date_precision", "Precision of meeting_start.", "agenda_item__meeting__date_precision"),
+    column("meeting_date_precision", "Precision of meeting_start.", "meeting__date_precision"),
     column("reported_by_code", "Code of the reporting participant.", "reported_by__code", imported=STRIPPED),
     column("reported_by_outlet", "The outlet or author that reported it.", imported=EXACT),
     column("speaker_slug", "The speaker's slug (people.csv).", "speaker__slug", imported=STRIPPED),

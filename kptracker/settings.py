@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "simple_history",
     # The record, at the bottom: positions builds on meetings; neither imports anything above it.
     "meetings",
+    "governance",
     "positions",
     # One app per audience above it: readers, researchers, editors, and readers' error reports.
     "pages",

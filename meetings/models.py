@@ -175,7 +175,7 @@ class SourceQuerySet(models.QuerySet):
     def of_meeting(self, meeting):
         """A meeting's sources: its own and every one its positions cite, each once, in one query."""
         own = Meeting.sources.through.objects.filter(meeting=meeting).values("source_id")
-        cited = Source.objects.filter(positions__agenda_item__meeting=meeting).values("pk")
+        cited = Source.objects.filter(positions__meeting=meeting).values("pk")
         return self.filter(Q(pk__in=own) | Q(pk__in=cited))
 
 
@@ -185,7 +185,9 @@ class SourceManager(models.Manager.from_queryset(SourceQuerySet)):
 
 
 class Source(models.Model):
-    """A document the record is built from; its full text is kept verbatim."""
+    """A document the record is built from: its full text kept verbatim, or, for a public page whose
+    words we may not copy, only its citation (address, title, publisher, date) and a note in our
+    own words. Only a source with a text can be quoted."""
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=100, unique=True)
@@ -194,7 +196,12 @@ class Source(models.Model):
     published_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     url = models.URLField(max_length=1000, blank=True)
     kind = models.CharField(max_length=16, choices=SourceKind.choices, default=SourceKind.NEWS)
-    text = models.TextField("full text", help_text="The document verbatim.")
+    text = models.TextField(
+        "full text",
+        blank=True,
+        help_text="The document verbatim. Leave empty for a page cited but not stored: then say in the notes, "
+        "in our own words, what it states.",
+    )
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -226,6 +233,11 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("pages:source-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_stored(self):
+        """Whether its full text is kept (so it can be quoted), or it is only cited."""
+        return bool(self.text)
 
     @property
     def published_iso(self):

@@ -123,13 +123,13 @@ class MeetingFilter(YearRangeFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Exists(Position.objects.filter(agenda_item__meeting=OuterRef("pk"), participant__in=value))
+            Exists(Position.objects.filter(meeting=OuterRef("pk"), participant__in=value))
         )
 
     def positions(self, positions):
         """The positions the counts and the chart should hold: at the chosen meetings, and of the chosen
         participants on the chosen issues (a meeting chosen for Russia counts Russia's positions only)."""
-        positions = positions.filter(agenda_item__meeting__in=self.qs.values("pk"))
+        positions = positions.filter(meeting__in=self.qs.values("pk"))
         if participants := self.chosen("participant"):
             positions = positions.filter(participant__in=participants)
         if issues := self.chosen("issue"):
@@ -143,16 +143,16 @@ MAX_SEARCH_LENGTH = 200
 class PositionFilter(YearRangeFilterSet):
     """The position list: meeting, issue, participant, stance, attribution, years and free text over quotes."""
 
-    date_field = "agenda_item__meeting__start_date"
+    date_field = "meeting__start_date"
 
-    meeting = meeting_choice_filter(field_name="agenda_item__meeting")
+    meeting = meeting_choice_filter(field_name="meeting")
     issue = issue_choice_filter(field_name="agenda_item__issue")
     participant = participant_choice_filter(field_name="participant")
     stance = django_filters.MultipleChoiceFilter(
         choices=Stance.choices, label="Stance", widget=forms.CheckboxSelectMultiple
     )
     attribution = django_filters.ChoiceFilter(choices=Attribution.choices, label="Attribution", empty_label="any")
-    kind = meeting_kind_filter(field_name="agenda_item__meeting__kind")
+    kind = meeting_kind_filter(field_name="meeting__kind")
     q = django_filters.CharFilter(
         method="search_quotes", label="Words in the quote", max_length=MAX_SEARCH_LENGTH, strip=True
     )
@@ -182,7 +182,7 @@ STANCE_SETS = {
 class MatrixFilter(YearRangeFilterSet):
     """The blocking matrix: which stances count, years, meeting kind, columns by issue or by meeting."""
 
-    date_field = "agenda_item__meeting__start_date"
+    date_field = "meeting__start_date"
 
     stances = django_filters.ChoiceFilter(
         choices=[("blocks", "blocks only"), ("blocks_opposes", "blocks and opposes")],
@@ -190,7 +190,7 @@ class MatrixFilter(YearRangeFilterSet):
         empty_label=None,
         method="filter_nothing",
     )
-    kind = meeting_kind_filter(field_name="agenda_item__meeting__kind")
+    kind = meeting_kind_filter(field_name="meeting__kind")
     by = django_filters.ChoiceFilter(
         choices=[("issue", "issues"), ("meeting", "meetings")],
         label="Columns",

@@ -37,7 +37,7 @@ def stance_order_expression(field_name="stance"):
 def stance_counts_by_meeting(positions):
     """{meeting_id: {stance: count}} for a queryset of positions, in one aggregate query."""
     counts = defaultdict(dict)
-    rows = positions.order_by().values_list("agenda_item__meeting_id", "stance").annotate(n=Count("id"))
+    rows = positions.order_by().values_list("meeting_id", "stance").annotate(n=Count("id"))
     for meeting_id, stance, n in rows:
         counts[meeting_id][stance] = n
     return counts
@@ -48,7 +48,7 @@ def stance_counts_by_year(positions):
     counts = defaultdict(dict)
     rows = (
         positions.order_by()
-        .annotate(year=ExtractYear("agenda_item__meeting__start_date"))
+        .annotate(year=ExtractYear("meeting__start_date"))
         .values_list("year", "stance")
         .annotate(n=Count("id"))
     )
@@ -132,11 +132,11 @@ def blocking_matrix(filterset):
     issues (columns by meeting).
     """
     by_meeting = filterset.columns == "meeting"
-    column_field = "agenda_item__meeting" if by_meeting else "agenda_item__issue"
+    column_field = "meeting" if by_meeting else "agenda_item__issue"
     # By meeting, the column's date comes with the aggregate (one per meeting, so it groups nothing
     # apart) and the cell names the issues; by issue, the cell names the meetings.
-    named_field = "agenda_item__issue" if by_meeting else "agenda_item__meeting"
-    column_start = ["agenda_item__meeting__start_date"] if by_meeting else []
+    named_field = "agenda_item__issue" if by_meeting else "meeting"
+    column_start = ["meeting__start_date"] if by_meeting else []
     cell_rows = list(
         filterset.qs.order_by()
         .values_list(
@@ -150,7 +150,7 @@ def blocking_matrix(filterset):
             f"{column_field}__title",
             *column_start,
         )
-        .annotate(n=Count("agenda_item__meeting", distinct=True), named_ids=DistinctIdList(named_field))
+        .annotate(n=Count("meeting", distinct=True), named_ids=DistinctIdList(named_field))
     )
     named_ids = {int(i) for row in cell_rows for i in row[-1].split(",")}
     names = _issue_names(named_ids) if by_meeting else _meeting_names(named_ids)

@@ -1,15 +1,23 @@
-"""Issues followed across meetings, agenda items and the positions participants took.
+"""Issues followed across meetings: agenda items, the proposals put under them, the accounts of
+how each was decided, and the positions participants took.
 
-Popolo models a vote as a VoteEvent with a Vote per voter. The KP decides by consensus, so
-there is rarely a vote: what matters is who supported, opposed or blocked an agenda item,
-in their own words or as someone else reported it, and the evidence for each.
+Popolo models a vote as a Motion, a VoteEvent and a Vote per voter; twfy-votes adds an
+"Agreement" for a decision taken without a recorded vote. The KP decides by consensus, so there is
+rarely a vote: what matters is who supported, opposed or blocked a proposal, at which stage
+(whether to take the matter up, the substance, the communiqué's wording), in their own words or
+as someone else reported it, and how strong the evidence is. Acts that answer no proposal (a
+walk-out, a boycott, a statement) are positions on a meeting or a working body.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import MD5
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+
+from governance.models import WorkingBody
 from meetings.models import Meeting, Participant, Person, Source
 
 
@@ -98,6 +106,180 @@ class AgendaItem(models.Model):
     natural_key.dependencies = ["meetings.meeting", "positions.issue"]
 
 
+class Stage(models.TextChoices):
+    AGENDA = "agenda", "agenda (whether to take the matter up)"
+    DECISION = "decision", "decision (the substance)"
+    COMMUNIQUE = "communique", "communiqué (the wording of the final text)"
+
+
+class DecidedBy(models.TextChoices):
+    CONSENSUS = "consensus", "consensus"
+    VOTE = "vote", "vote"
+    WRITTEN_PROCEDURE = "written_procedure", "written procedure"
+
+
+class Result(models.TextChoices):
+    ADOPTED = "adopted", "adopted"
+    BLOCKED = "blocked", "blocked"
+    NO_CONSENSUS = "no_consensus", "no consensus"
+    # A vote lost: neither a block (a veto under consensus) nor a want of consensus.
+    REJECTED = "rejected", "rejected (lost a vote)"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    DEFERRED = "deferred", "deferred"
+    NOT_TAKEN_UP = "not_taken_up", "not taken up"
+    PENDING = "pending", "pending"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def chronological(self):
+        """Oldest meeting first, then by issue, stage and entry: an issue's trajectory, proposals.csv."""
+        return self.order_by("agenda_item__meeting__start_date", "agenda_item__meeting__slug",
+                             "agenda_item__issue__slug", "stage", "pk")
+
+
+class ProposalManager(models.Manager.from_queryset(ProposalQuerySet)):
+    def get_by_natural_key(self, meeting_slug, issue_slug, text):
+        return self.get(agenda_item__meeting__slug=meeting_slug, agenda_item__issue__slug=issue_slug, text=text)
+
+
+STAGE_ORDER = {stage: n for n, stage in enumerate(Stage.values)}
+
+
+class Proposal(models.Model):
+    """What was put to a meeting under an agenda item, worded so that "supports" has one meaning.
+
+    How it was decided is told by its accounts (ProposalAccount): one where the sources agree, one
+    per source where they do not.
+    """
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="proposals")
+    text = models.CharField(
+        "proposal",
+        max_length=500,
+        help_text="Phrased as something to support or oppose, e.g. 'Put Russia's diamonds and the war in "
+        "Ukraine on the agenda'.",
+    )
+    stage = models.CharField(
+        max_length=10, choices=Stage.choices, help_text="Agenda: whether to take the matter up. Decision: the "
+        "substance. Communiqué: the wording of the meeting's final text.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProposalManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item__meeting__start_date", "agenda_item__issue__title", "stage", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agenda_item", "text"],
+                name="proposal_unique_per_item",
+                violation_error_message="This agenda item already holds a proposal with these words.",
+            ),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="proposal_stage_valid"),
+            models.CheckConstraint(
+                condition=~Q(text=""), name="proposal_text_required", violation_error_message="Word the proposal."
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return self.agenda_item.natural_key() + (self.text,)
+
+    natural_key.dependencies = ["positions.agendaitem"]
+
+    def get_absolute_url(self):
+        return f"{self.agenda_item.meeting.get_absolute_url()}#proposal-{self.pk}"
+
+
+class ProposalAccountQuerySet(models.QuerySet):
+    def for_listing(self):
+        return self.select_related("proposal__agenda_item__meeting", "proposal__agenda_item__issue")
+
+
+class ProposalAccount(models.Model):
+    """One account of how a proposal was decided: who proposed it, how, the result, the tally.
+
+    Where the sources agree a proposal has one account citing them all. Where they disagree (Kasane
+    2022: a vote short of a simple majority, or an item removed by consensus) each account is kept
+    with its sources and the pages show them side by side.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="accounts")
+    proposed_by = models.ManyToManyField(Participant, blank=True, related_name="proposals")
+    decided_by = models.CharField(
+        max_length=20, choices=DecidedBy.choices, blank=True, help_text="Leave empty when no source says."
+    )
+    result = models.CharField(
+        max_length=16, choices=Result.choices, blank=True, help_text="Leave empty when no source reports it."
+    )
+    votes_for = models.PositiveIntegerField(null=True, blank=True)
+    votes_against = models.PositiveIntegerField(null=True, blank=True)
+    abstentions = models.PositiveIntegerField(null=True, blank=True)
+    result_note = models.TextField(
+        blank=True, help_text="Conditions attached to the result, and what the sources say of it."
+    )
+    inferred = models.BooleanField(
+        "a reading",
+        default=False,
+        help_text="Tick when how it was decided, its result or its proposers are a reading of the sources "
+        "rather than their words; say how in the note.",
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="proposal_accounts")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProposalAccountQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[proposed_by, sources])
+
+    class Meta:
+        ordering = ["proposal", "pk"]
+        verbose_name = "account of the decision"
+        verbose_name_plural = "accounts of the decision"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by="") | Q(decided_by__in=DecidedBy.values), name="account_decided_by_valid"
+            ),
+            models.CheckConstraint(condition=Q(result="") | Q(result__in=Result.values), name="account_result_valid"),
+            models.CheckConstraint(
+                condition=Q(decided_by=DecidedBy.VOTE)
+                | (Q(votes_for__isnull=True) & Q(votes_against__isnull=True) & Q(abstentions__isnull=True)),
+                name="account_tally_only_with_vote",
+                violation_error_message="A tally is given only for a proposal decided by a vote.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(result=Result.REJECTED) | Q(decided_by=DecidedBy.VOTE),
+                name="account_rejected_only_by_vote",
+                violation_error_message="'Rejected' means a vote was lost: set 'decided by' to vote.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(result=Result.BLOCKED) | ~Q(decided_by=DecidedBy.VOTE),
+                name="account_blocked_not_by_vote",
+                violation_error_message="A vote is lost, not blocked: use 'rejected'.",
+            ),
+            models.CheckConstraint(
+                condition=Q(inferred=False) | ~Q(result_note=""),
+                name="account_inferred_has_note",
+                violation_error_message="A reading says in the note how it is read from the sources.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal}: {self.get_result_display() or 'result not reported'}"
+
+    @property
+    def tally_display(self):
+        parts = [
+            f"{count} {label}"
+            for count, label in (
+                (self.votes_for, "for"), (self.votes_against, "against"), (self.abstentions, "abstaining")
+            )
+            if count is not None
+        ]
+        return ", ".join(parts)
+
+
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "supports"
     OPPOSES = "opposes", "opposes"
@@ -112,14 +294,29 @@ class Attribution(models.TextChoices):
     REPORTED = "reported", "reported (by someone else)"
 
 
+class Evidence(models.TextChoices):
+    QUOTED = "quoted", "quoted (the quote states it)"
+    INFERRED = "inferred", "inferred (a reading of the quote)"
+    CITED = "cited", "cited (the source is cited, no quote stored)"
+
+
+class Act(models.TextChoices):
+    WALK_OUT = "walk_out", "walk-out"
+    BOYCOTT = "boycott", "boycott"
+    STATEMENT = "statement", "statement"
+
+
 class PositionQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a list row or an export shows, in one query."""
         return self.select_related(
-            "agenda_item__meeting",
+            "meeting",
             "agenda_item__issue",
+            "proposal",
+            "working_body",
             "participant",
             "reported_by",
+            "reported_by_person",
             "speaker",
             "source",
         )
@@ -127,44 +324,86 @@ class PositionQuerySet(models.QuerySet):
     def blocks(self):
         return self.filter(stance=Stance.BLOCKS)
 
+    def on_proposals(self):
+        return self.filter(proposal__isnull=False)
+
+    def acts(self):
+        return self.exclude(act="")
+
     def newest_first(self):
-        """The order of the position list, positions.csv and a participant's page: newest meeting first."""
+        """The order of the position list, positions.csv and a participant's page: newest meeting first
+        (an act on a working body, which has no meeting, last)."""
         return self.order_by(
-            "-agenda_item__meeting__start_date", "agenda_item__issue__title", "participant__name", "pk"
+            F("meeting__start_date").desc(nulls_last=True), "agenda_item__issue__title", "participant__name", "pk"
         )
 
     def as_entered_by_meeting(self):
         """A source's page: oldest meeting first, then in the order the positions were entered."""
-        return self.order_by("agenda_item__meeting__start_date", "pk")
+        return self.order_by(F("meeting__start_date").asc(nulls_last=True), "pk")
 
     def chronological(self):
         """The data package's order: oldest meeting first, then by natural keys."""
         return self.order_by(
-            "agenda_item__meeting__start_date",
-            "agenda_item__meeting__slug",
+            F("meeting__start_date").asc(nulls_last=True),
+            "meeting__slug",
             "agenda_item__issue__slug",
             "participant__code",
             "pk",
         )
 
 
-class PositionManager(models.Manager.from_queryset(PositionQuerySet)):
-    def get_by_natural_key(self, meeting_slug, issue_slug, participant_code, stance, source_slug):
-        return self.get(
-            agenda_item__meeting__slug=meeting_slug,
-            agenda_item__issue__slug=issue_slug,
-            participant__code=participant_code,
-            stance=stance,
-            source__slug=source_slug,
-        )
-
-
 class Position(models.Model):
-    """A participant's stance on an agenda item, with the source and quote that show it."""
+    """A participant's stance on a proposal, or an act on a meeting or a working body (a walk-out, a
+    boycott, a statement), with the source and quote that show it and the strength of that evidence.
 
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="positions")
+    ``meeting`` and ``agenda_item`` follow from the proposal (set on save) so that lists, filters and
+    the matrix read them without a join through the proposal.
+    """
+
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text="What the stance answers. Leave empty for an act that answers no proposal.",
+    )
+    act = models.CharField(
+        max_length=10,
+        choices=Act.choices,
+        blank=True,
+        help_text="For an act that answers no proposal: a walk-out, a boycott, a statement.",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text="Set from the proposal. For an act: the meeting it happened at, if any.",
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="positions", editable=False
+    )
+    working_body = models.ForeignKey(
+        WorkingBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text="For an act aimed at a committee or working group, e.g. a boycott.",
+    )
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="positions")
-    stance = models.CharField(max_length=10, choices=Stance.choices)
+    stance = models.CharField(
+        max_length=10, choices=Stance.choices, blank=True, help_text="Empty only for an act with no stance (a statement)."
+    )
+    evidence = models.CharField(
+        max_length=10,
+        choices=Evidence.choices,
+        default=Evidence.QUOTED,
+        help_text="Quoted: the quote states it. Inferred: a reading of the quote (say how in the note). "
+        "Cited: the source is cited, no quote is stored.",
+    )
     attribution = models.CharField(
         max_length=10,
         choices=Attribution.choices,
@@ -178,6 +417,14 @@ class Position(models.Model):
         related_name="reported_positions",
         help_text="For a reported position: the participant who reported it, if it was one.",
     )
+    reported_by_person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_positions",
+        help_text="For a reported position: the person who reported it, where named.",
+    )
     reported_by_outlet = models.CharField(
         max_length=200, blank=True, help_text="For a reported position: the outlet or author that reported it."
     )
@@ -187,9 +434,9 @@ class Position(models.Model):
         null=True,
         blank=True,
         related_name="positions",
-        help_text="Who spoke, where the source names them.",
+        help_text="The person whose words the quote is. Empty when the quote is the writer's own sentence.",
     )
-    quote = models.TextField(help_text="Verbatim from the source.")
+    quote = models.TextField(blank=True, help_text="Verbatim from the source. Empty only when the evidence is cited.")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="positions")
     quote_verified = models.BooleanField(
         default=False,
@@ -201,29 +448,69 @@ class Position(models.Model):
     note = models.TextField(blank=True, help_text="Context a reader needs, e.g. how a stance is inferred.")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PositionManager()
+    objects = PositionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["agenda_item__meeting__start_date", "agenda_item__issue__title", "participant__name"]
+        ordering = ["meeting__start_date", "agenda_item__issue__title", "participant__name"]
         constraints = [
+            # Several statements of one participant with one stance in one source are allowed: the same
+            # words twice are not. The quote is compared by its MD5, so that any length can be indexed.
             models.UniqueConstraint(
-                fields=["agenda_item", "participant", "stance", "source"],
-                name="position_unique_per_source",
-                violation_error_message="This source already records this participant's stance on this item.",
+                "proposal", "participant", "stance", "source", MD5("quote"),
+                condition=Q(proposal__isnull=False),
+                name="position_unique_statement",
+                violation_error_message="This source already records these words of this participant on this proposal.",
             ),
-            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="position_stance_valid"),
+            models.CheckConstraint(
+                condition=Q(stance="") | Q(stance__in=Stance.values), name="position_stance_valid"
+            ),
+            models.CheckConstraint(condition=Q(evidence__in=Evidence.values), name="position_evidence_valid"),
+            models.CheckConstraint(condition=Q(act="") | Q(act__in=Act.values), name="position_act_valid"),
             models.CheckConstraint(condition=Q(attribution__in=Attribution.values), name="position_attribution_valid"),
             models.CheckConstraint(
+                condition=(Q(proposal__isnull=False) & Q(act="")) | (Q(proposal__isnull=True) & ~Q(act="")),
+                name="position_proposal_or_act",
+                violation_error_message="A position answers a proposal, or else it is an act (a walk-out, a boycott, "
+                "a statement): choose one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposal__isnull=True) | (Q(meeting__isnull=False) & Q(agenda_item__isnull=False)),
+                name="position_proposal_sets_meeting",
+                violation_error_message="A position on a proposal is at the proposal's meeting.",
+            ),
+            models.CheckConstraint(
+                condition=Q(proposal__isnull=False) | Q(agenda_item__isnull=True),
+                name="position_item_only_with_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(act="") | Q(meeting__isnull=False) | Q(working_body__isnull=False),
+                name="position_act_has_place",
+                violation_error_message="An act happens at a meeting or is aimed at a working body: name one.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stance="") | ~Q(act=""),
+                name="position_stance_required_on_proposal",
+                violation_error_message="Choose a stance on the proposal.",
+            ),
+            models.CheckConstraint(
+                condition=Q(working_body__isnull=True) | ~Q(act=""),
+                name="position_working_body_only_for_acts",
+                violation_error_message="Only an act is aimed at a working body.",
+            ),
+            models.CheckConstraint(
                 condition=Q(attribution=Attribution.REPORTED)
-                | (Q(reported_by__isnull=True) & Q(reported_by_outlet="")),
+                | (Q(reported_by__isnull=True) & Q(reported_by_outlet="") & Q(reported_by_person__isnull=True)),
                 name="position_reported_by_only_when_reported",
                 violation_error_message="Only a reported position names who reported it.",
             ),
             models.CheckConstraint(
-                condition=Q(attribution=Attribution.STATED) | Q(reported_by__isnull=False) | ~Q(reported_by_outlet=""),
+                condition=Q(attribution=Attribution.STATED)
+                | Q(reported_by__isnull=False)
+                | Q(reported_by_person__isnull=False)
+                | ~Q(reported_by_outlet=""),
                 name="position_reported_names_reporter",
-                violation_error_message="A reported position names who reported it: a participant or an outlet.",
+                violation_error_message="A reported position names who reported it: a participant, a person or an outlet.",
             ),
             models.CheckConstraint(
                 condition=~Q(reported_by=F("participant")),
@@ -231,33 +518,58 @@ class Position(models.Model):
                 violation_error_message="A participant reporting its own position is a stated position.",
             ),
             models.CheckConstraint(
-                condition=~Q(quote=""), name="position_quote_required", violation_error_message="Quote the source."
+                condition=(Q(evidence=Evidence.CITED) & Q(quote="")) | (~Q(evidence=Evidence.CITED) & ~Q(quote="")),
+                name="position_quote_unless_cited",
+                violation_error_message="Quote the source, unless the evidence is 'cited' (then no quote is stored).",
+            ),
+            models.CheckConstraint(
+                condition=~Q(evidence=Evidence.INFERRED) | ~Q(note=""),
+                name="position_inferred_has_note",
+                violation_error_message="An inferred position says in the note how it is read from the quote.",
             ),
         ]
         indexes = [
             # The blocking matrix: count meetings per (participant, issue) for some stances.
             models.Index(fields=["stance", "participant", "agenda_item"], name="position_matrix_idx"),
+            models.Index(fields=["meeting", "participant"], name="position_meeting_idx"),
         ]
 
     def __str__(self):
-        if not (self.participant_id and self.agenda_item_id):
+        if not self.participant_id:
             return f"position ({self.stance or 'new'})"
-        return f"{self.participant} {self.stance} {self.agenda_item.issue} ({self.agenda_item.meeting})"
+        if self.act:
+            where = self.meeting or self.working_body
+            return f"{self.participant} {self.get_act_display()} ({where})"
+        if self.proposal_id:
+            return f"{self.participant} {self.stance} {self.proposal} ({self.proposal.agenda_item.meeting})"
+        return f"{self.participant} {self.stance}"
 
-    def natural_key(self):
-        return self.agenda_item.natural_key() + (self.participant.code, self.stance, self.source.slug)
+    def clean(self):
+        # The database holds the rules on one row; this one spans two.
+        if self.proposal_id and self.meeting_id and self.proposal.agenda_item.meeting_id != self.meeting_id:
+            raise ValidationError({"meeting": "A position on a proposal is at the proposal's meeting."})
 
-    natural_key.dependencies = [
-        "positions.agendaitem",
-        "meetings.participant",
-        "meetings.source",
-    ]
+    def save(self, *args, **kwargs):
+        self.follow_proposal()
+        super().save(*args, **kwargs)
+
+    def follow_proposal(self):
+        """Take the meeting and agenda item from the proposal (an act has neither item nor proposal)."""
+        if self.proposal_id:
+            item = self.proposal.agenda_item
+            self.agenda_item_id, self.meeting_id = item.pk, item.meeting_id
+        else:
+            self.agenda_item_id = None
 
     def get_absolute_url(self):
-        return f"{self.agenda_item.meeting.get_absolute_url()}#position-{self.pk}"
+        if self.meeting_id:
+            return f"{self.meeting.get_absolute_url()}#position-{self.pk}"
+        return f"{self.participant.get_absolute_url()}#position-{self.pk}"
 
     @property
     def reporter_display(self):
+        """The reporting participant, with the person in parentheses where named; else the person; else the outlet."""
+        person = self.reported_by_person.name if self.reported_by_person_id else ""
         if self.reported_by_id:
-            return self.reported_by.name
-        return self.reported_by_outlet
+            return f"{self.reported_by.name} ({person})" if person else self.reported_by.name
+        return person or self.reported_by_outlet

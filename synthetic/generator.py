@@ -32,7 +32,7 @@ from meetings.models import (
     Source,
     SourceKind,
 )
-from positions.models import AgendaItem, Attribution, Issue, Position
+from positions.models import AgendaItem, Attribution, Evidence, Issue, Position, Proposal, Stage
 
 from .rows import NOTE, SLUG_PREFIX, synthetic_q
 from .vocabulary import (
@@ -135,6 +135,8 @@ def largest_remainder(total, weights):
 @dataclass
 class ItemPlan:
     agenda_item_id: int
+    meeting_id: int
+    proposal_id: int
     issue_index: int
     contentious: bool
     outcome: str
@@ -552,10 +554,28 @@ class SyntheticDataset:
                 "pk", "meeting_id", "issue_id"
             )
         }
+        # One proposal per agenda item, worded as its issue: an item kept off the agenda was a
+        # proposal to take the matter up; any other, one on the substance.
+        Proposal.objects.bulk_create(
+            (
+                Proposal(
+                    agenda_item_id=ids[(spec["id"], self.issue_ids[issue])],
+                    text=self.issue_phrases[issue][:1].upper() + self.issue_phrases[issue][1:],
+                    stage=Stage.AGENDA if outcome == "not_discussed" else Stage.DECISION,
+                )
+                for spec, issue, outcome in wanted
+            ),
+            batch_size=self.batch_size,
+        )
+        proposal_ids = dict(
+            Proposal.objects.filter(synthetic_q("agenda_item__meeting__")).values_list("agenda_item_id", "pk")
+        )
         kind_weight = {MeetingKind.PLENARY: 1.6, MeetingKind.INTERSESSIONAL: 1.0, MeetingKind.SPECIAL_SESSION: 1.3}
         self.items = [
             ItemPlan(
                 agenda_item_id=ids[(spec["id"], self.issue_ids[issue])],
+                meeting_id=spec["id"],
+                proposal_id=proposal_ids[ids[(spec["id"], self.issue_ids[issue])]],
                 issue_index=issue,
                 contentious=issue in self.contentious,
                 outcome=outcome,
@@ -661,8 +681,14 @@ class SyntheticDataset:
                 speaker_id = rng.choice(self.people_of[p])
         sentences = rng.choices(QUOTE_SENTENCES, weights=QUOTE_SENTENCE_WEIGHTS)[0]
         quote = " ".join([opening, *rng.sample(FILLERS, sentences - 1)]) if sentences > 1 else opening
+        location = f"paragraph {rng.randint(1, self.paragraphs_of[source_id])}" if rng.random() < 0.7 else ""
+        note = rng.choice(POSITION_NOTES) if rng.random() < 0.05 else ""
         return Position(
+            proposal_id=item.proposal_id,
+            meeting_id=item.meeting_id,
             agenda_item_id=item.agenda_item_id,
+            # A position with a note is read from its quote: the note says how.
+            evidence=Evidence.INFERRED if note else Evidence.QUOTED,
             participant_id=self.participant_ids[p],
             stance=stance,
             attribution=attribution,
@@ -671,8 +697,8 @@ class SyntheticDataset:
             speaker_id=speaker_id,
             quote=quote,
             source_id=source_id,
-            source_location=f"paragraph {rng.randint(1, self.paragraphs_of[source_id])}" if rng.random() < 0.7 else "",
-            note=rng.choice(POSITION_NOTES) if rng.random() < 0.05 else "",
+            source_location=location,
+            note=note,
         )
 
     def create_positions(self, progress=None):

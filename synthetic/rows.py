@@ -44,7 +44,7 @@ def flush_synthetic():
         # Positions are the bulk: one DELETE statement, no rows loaded. QuerySet.delete() would load
         # every position because signals are connected to the model, a million instances at scale 10;
         # _raw_delete is the statement Django's own collector runs when nothing listens.
-        positions = Position.objects.filter(synthetic_q("agenda_item__meeting__"))
+        positions = Position.objects.filter(synthetic_q("meeting__"))
         deleted["positions"] = positions._raw_delete(positions.db)
         for model in (AgendaItem, Meeting, Issue, Person, Source, Participant):
             prefix = "meeting__" if model is AgendaItem else ""
