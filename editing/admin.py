@@ -1,10 +1,16 @@
-"""The admin, where editors enter and correct the record: every model of meetings/ and positions/."""
+"""The admin, where editors enter and correct the record: every model of meetings/, governance/ and positions/.
+
+A meeting's page holds its agenda; an agenda item's page its proposals; a proposal's page its
+accounts of the decision and the positions taken on it. Acts (walk-outs, boycotts, statements)
+are entered as positions with no proposal.
+"""
 
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance.models import Chair, MembershipEvent, WorkingBody
 from meetings.models import Meeting, Participant, ParticipantAlias, Person, Source
-from positions.models import AgendaItem, Issue, Position
+from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount
 from positions.quotes import quote_in_source, verify
 
 from .admin_import import CSVImportMixin
@@ -31,16 +37,40 @@ class AgendaItemInline(SafeAutocompleteMixin, admin.TabularInline):
     show_change_link = True
 
 
+class ProposalInline(SafeAutocompleteMixin, admin.TabularInline):
+    """An agenda item's proposals, edited on the agenda item's page (their positions on their own)."""
+
+    model = Proposal
+    extra = 1
+    fields = ["text", "stage"]
+    show_change_link = True
+
+
+class ProposalAccountInline(SafeAutocompleteMixin, admin.StackedInline):
+    """How a proposal was decided: one account where the sources agree, one per account where they do not."""
+
+    model = ProposalAccount
+    extra = 1
+    autocomplete_fields = ["proposed_by", "sources"]
+    fields = [
+        ("decided_by", "result", "inferred"),
+        ("votes_for", "votes_against", "abstentions"),
+        "proposed_by",
+        "result_note",
+        "sources",
+    ]
+
+
 class PositionInline(SafeAutocompleteMixin, admin.StackedInline):
-    """An agenda item's positions, edited on the agenda item's page."""
+    """A proposal's positions, edited on the proposal's page."""
 
     model = Position
-    fk_name = "agenda_item"
+    fk_name = "proposal"
     extra = 1
-    autocomplete_fields = ["participant", "reported_by", "speaker", "source"]
+    autocomplete_fields = ["participant", "reported_by", "reported_by_person", "speaker", "source"]
     fields = [
-        ("participant", "stance", "attribution"),
-        ("reported_by", "reported_by_outlet"),
+        ("participant", "stance", "evidence", "attribution"),
+        ("reported_by", "reported_by_person", "reported_by_outlet"),
         ("speaker", "source", "source_location"),
         "quote",
         ("note", "quote_verified"),
@@ -62,7 +92,17 @@ class AgendaItemAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     search_fields = ["issue__title", "meeting__title", "outcome_note"]
     autocomplete_fields = ["meeting", "issue"]
     list_select_related = ["issue", "meeting"]
-    inlines = [PositionInline]
+    inlines = [ProposalInline]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    list_display = ["text", "stage", "agenda_item"]
+    list_filter = ["stage", "agenda_item__issue", "agenda_item__meeting__kind"]
+    search_fields = ["text", "agenda_item__issue__title", "agenda_item__meeting__title"]
+    autocomplete_fields = ["agenda_item"]
+    list_select_related = ["agenda_item__issue", "agenda_item__meeting"]
+    inlines = [ProposalAccountInline, PositionInline]
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Position:
@@ -77,32 +117,58 @@ class AgendaItemAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
         return None
 
 
+@admin.register(ProposalAccount)
+class ProposalAccountAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    list_display = ["proposal", "decided_by", "result", "inferred"]
+    list_filter = ["decided_by", "result", "inferred", "proposal__stage"]
+    search_fields = ["proposal__text", "result_note", "proposal__agenda_item__meeting__title"]
+    autocomplete_fields = ["proposal", "proposed_by", "sources"]
+    list_select_related = ["proposal"]
+
+
 @admin.register(Position)
 class PositionAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryAdmin):
     import_kind = "positions"
-    list_display = ["participant", "stance", "agenda_item", "attribution", "source", "quote_verified"]
+    list_display = ["participant", "stance", "act", "proposal", "meeting", "evidence", "source", "quote_verified"]
     list_filter = [
         "quote_verified",
+        "evidence",
         "stance",
+        "act",
         "attribution",
+        "proposal__stage",
         "agenda_item__issue",
-        "agenda_item__meeting__kind",
+        "meeting__kind",
         "participant__kind",
     ]
     search_fields = [
         "quote",
         "participant__name",
         "participant__code",
+        "proposal__text",
         "agenda_item__issue__title",
-        "agenda_item__meeting__title",
+        "meeting__title",
         "speaker__name",
     ]
-    autocomplete_fields = ["agenda_item", "participant", "reported_by", "speaker", "source"]
-    list_select_related = ["participant", "agenda_item__meeting", "agenda_item__issue", "source"]
+    autocomplete_fields = [
+        "proposal", "meeting", "working_body", "participant", "reported_by", "reported_by_person", "speaker", "source"
+    ]
+    list_select_related = ["participant", "meeting", "proposal", "source"]
     fieldsets = [
-        (None, {"fields": ["agenda_item", "participant", "stance"]}),
-        ("Attribution", {"fields": ["attribution", "reported_by", "reported_by_outlet", "speaker"]}),
-        ("Evidence", {"fields": ["source", "source_location", "quote", "quote_verified", "note"]}),
+        (
+            None,
+            {
+                "fields": ["proposal", "participant", "stance"],
+                "description": "A stance on a proposal. For an act that answers none (a walk-out, a boycott, a "
+                "statement), leave the proposal empty and fill in the act below.",
+            },
+        ),
+        ("Act", {"fields": ["act", "meeting", "working_body"]}),
+        ("Evidence", {"fields": ["evidence", "source", "source_location", "quote", "quote_verified", "note"]}),
+        (
+            "Attribution",
+            {"fields": ["attribution", "speaker", "reported_by", "reported_by_person", "reported_by_outlet"]},
+        ),
     ]
     readonly_fields = ["quote_verified"]
 
@@ -142,6 +208,33 @@ class PersonAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["affiliation"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["affiliation"]
+
+
+@admin.register(WorkingBody)
+class WorkingBodyAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    list_display = ["name", "kind", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Chair)
+class ChairAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    list_display = ["year", "role", "participant", "person", "body", "inferred"]
+    list_filter = ["role", "inferred", "body", "participant"]
+    search_fields = ["participant__name", "participant__code", "person__name", "body__name", "note"]
+    autocomplete_fields = ["participant", "person", "body", "sources"]
+    list_select_related = ["participant", "person", "body"]
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    list_display = ["participant", "event", "date", "date_precision", "inferred"]
+    list_filter = ["event", "inferred", "participant"]
+    search_fields = ["participant__name", "participant__code", "note"]
+    autocomplete_fields = ["participant", "sources"]
+    list_select_related = ["participant"]
+    date_hierarchy = "date"
 
 
 @admin.register(Source)

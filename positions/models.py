@@ -547,7 +547,13 @@ class Position(models.Model):
     def clean(self):
         # The database holds the rules on one row; this one spans two.
         if self.proposal_id and self.meeting_id and self.proposal.agenda_item.meeting_id != self.meeting_id:
-            raise ValidationError({"meeting": "A position on a proposal is at the proposal's meeting."})
+            raise ValidationError({"meeting": "A position on a proposal is at the proposal's meeting: leave the "
+                                   "meeting empty or choose that one."})
+        if self.source_id and self.evidence != Evidence.CITED and not self.source.is_stored:
+            raise ValidationError({"evidence": "This source's text is not stored, so it cannot be quoted: the "
+                                   "evidence is 'cited'."})
+        # So that the rules checked next (the constraints) see the meeting and item the save will write.
+        self.follow_proposal()
 
     def save(self, *args, **kwargs):
         self.follow_proposal()

@@ -34,6 +34,7 @@ def quote_in_source(quote, source_text):
 
 
 def verify(position):
-    """Set the position's quote_verified from its source's text; return the new value."""
+    """Set the position's quote_verified from its source's text; return whether all is well: the quote
+    was found, or there is none to find (evidence 'cited')."""
     position.quote_verified = quote_in_source(position.quote, position.source.text if position.source_id else "")
-    return position.quote_verified
+    return position.quote_verified or not position.quote

@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from meetings.models import Meeting, MeetingKind, Participant, ParticipantKind, Person, Source
+from positions.legacy import default_proposal
 from positions.models import AgendaItem, Attribution, Issue, Position, Stance
 
 
@@ -80,7 +81,9 @@ class PositionFactory(DjangoModelFactory):
     class Meta:
         model = Position
 
+    # Tests name the agenda item; the position goes onto its one proposal (as the data migration does).
     agenda_item = factory.SubFactory(AgendaItemFactory)
+    proposal = factory.LazyAttribute(lambda o: default_proposal(o.agenda_item))
     participant = factory.SubFactory(ParticipantFactory)
     stance = Stance.BLOCKS
     attribution = Attribution.STATED

@@ -18,8 +18,9 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from governance.models import Chair, MembershipEvent, WorkingBody
 from meetings.models import Meeting, Participant, ParticipantAlias, Person, Source
-from positions.models import AgendaItem, Issue, Position
+from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount
 from reports.models import ErrorReport
 
 from .urls import sample_urls
@@ -43,7 +44,7 @@ NOT_FREE_TEXT = {
     "reports.errorreport.client",  # a hash the app computes, not editable
     "reports.reportwindow.client",  # the same hash, counted by the report limit; shown nowhere
 }
-PROJECT_APPS = ("meetings", "positions", "reports")
+PROJECT_APPS = ("meetings", "governance", "positions", "reports")
 
 
 def payload(label, max_length):
@@ -100,9 +101,29 @@ def hostile_world(db):
     meeting.sources.add(source)
     issue = fill(Issue, slug="xss-issue")
     item = fill(AgendaItem, meeting=meeting, issue=issue, outcome="no_consensus")
+    proposal = fill(Proposal, agenda_item=item, stage="agenda")
+    account = fill(ProposalAccount, proposal=proposal, decided_by="consensus", result="blocked")
+    account.proposed_by.add(blocker)
+    account.sources.add(source)
+    body = fill(WorkingBody, slug="xss-body", kind="committee")
     fill(
         Position,
-        agenda_item=item,
+        "#act",
+        act="boycott",
+        working_body=body,
+        participant=observer,
+        stance="protests",
+        attribution="stated",
+        reported_by_outlet="",
+        source=source,
+    )
+    chair = fill(Chair, year=2024, participant=blocker, person=speaker)
+    chair.sources.add(source)
+    event = fill(MembershipEvent, participant=blocker, event="suspended", date=datetime.date(2013, 5, 23))
+    event.sources.add(source)
+    fill(
+        Position,
+        proposal=proposal,
         participant=blocker,
         stance="blocks",
         attribution="stated",
@@ -113,7 +134,7 @@ def hostile_world(db):
     fill(
         Position,
         "#2",
-        agenda_item=item,
+        proposal=proposal,
         participant=observer,
         stance="opposes",
         attribution="reported",
