@@ -172,11 +172,17 @@ class SourceKind(models.TextChoices):
 
 
 class SourceQuerySet(models.QuerySet):
+    def with_stored(self):
+        """`stored`: whether the full text is kept (else the page is only cited), without loading the text."""
+        return self.annotate(stored=models.ExpressionWrapper(~Q(text=""), output_field=models.BooleanField()))
+
     def of_meeting(self, meeting):
-        """A meeting's sources: its own and every one its positions cite, each once, in one query."""
+        """A meeting's sources: its own and every one its positions and accounts of decisions cite, each
+        once, in one query."""
         own = Meeting.sources.through.objects.filter(meeting=meeting).values("source_id")
         cited = Source.objects.filter(positions__meeting=meeting).values("pk")
-        return self.filter(Q(pk__in=own) | Q(pk__in=cited))
+        accounts = Source.objects.filter(proposal_accounts__proposal__agenda_item__meeting=meeting).values("pk")
+        return self.filter(Q(pk__in=own) | Q(pk__in=cited) | Q(pk__in=accounts))
 
 
 class SourceManager(models.Manager.from_queryset(SourceQuerySet)):

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 
 from kptracker.params import LOWER, UPPER, StrictFilterSet, fold_case
 from meetings.models import Meeting, MeetingKind, Participant
-from positions.models import AgendaItem, Attribution, Issue, Position, Stance
+from positions.models import AgendaItem, Attribution, Evidence, Issue, Position, Stage, Stance
 
 # Several values of one filter mean "any of them": ?participant=RUS&participant=USA.
 SEVERAL_HELP = "Choose several with Ctrl or ⌘."
@@ -203,11 +203,24 @@ class MatrixFilter(YearRangeFilterSet):
         empty_label=None,
         method="filter_show",
     )
+    stage = django_filters.MultipleChoiceFilter(
+        field_name="proposal__stage",
+        choices=Stage.choices,
+        label="Stage",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Kept off the agenda, blocked on the substance, or on the communiqué's wording.",
+    )
+    evidence = django_filters.MultipleChoiceFilter(
+        choices=Evidence.choices,
+        label="Evidence",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Inferred blocks are counted apart in each cell.",
+    )
 
     class Meta:
         model = Position
         form = YearRangeForm
-        fields = ["year_from", "year_to", "kind", "stances", "by", "show"]
+        fields = ["year_from", "year_to", "kind", "stances", "by", "show", "stage", "evidence"]
 
     def filter_nothing(self, queryset, name, value):
         # Read by the view (`stance_codes`, `columns`), not a filter on rows by itself.
@@ -221,7 +234,11 @@ class MatrixFilter(YearRangeFilterSet):
         return queryset
 
     def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset).filter(stance__in=self.stance_codes)
+        # Stances on proposals only: an act (a walk-out, a boycott) blocks nothing.
+        return super().filter_queryset(queryset).filter(stance__in=self.stance_codes, proposal__isnull=False)
+
+    def chosen_codes(self, name):
+        return list(self._cleaned(name, []))
 
     def _cleaned(self, name, default):
         data = getattr(self.form, "cleaned_data", None) or {}

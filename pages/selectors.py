@@ -8,12 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus, urlencode
 
-from django.db.models import Aggregate, Case, CharField, Count, IntegerField, Value, When
+from django.db.models import Aggregate, Case, CharField, Count, IntegerField, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from meetings.models import Meeting, MeetingKind
-from positions.models import Issue, Stance
+from positions.models import AgendaItem, Evidence, Issue, Position, Stage, Stance
 
 # The order stances are shown in: what stops a decision first.
 STANCE_ORDER = [
@@ -34,6 +34,14 @@ def stance_order_expression(field_name="stance"):
     )
 
 
+def stage_order_expression(field_name="stage"):
+    """Agenda, then decision, then communiqué: the order a matter moves through a meeting."""
+    return Case(
+        *[When(**{field_name: code}, then=Value(i)) for i, code in enumerate(Stage.values)],
+        output_field=IntegerField(),
+    )
+
+
 def stance_counts_by_meeting(positions):
     """{meeting_id: {stance: count}} for a queryset of positions, in one aggregate query."""
     counts = defaultdict(dict)
@@ -47,7 +55,8 @@ def stance_counts_by_year(positions):
     """{year: {stance: count}} in one aggregate query."""
     counts = defaultdict(dict)
     rows = (
-        positions.order_by()
+        positions.filter(meeting__isnull=False)
+        .order_by()
         .annotate(year=ExtractYear("meeting__start_date"))
         .values_list("year", "stance")
         .annotate(n=Count("id"))
@@ -55,6 +64,45 @@ def stance_counts_by_year(positions):
     for year, stance, n in rows:
         counts[year][stance] = n
     return dict(sorted(counts.items()))
+
+
+def issue_summaries(participant):
+    """Per issue the participant took a stance on: at how many meetings it took each stance, of the
+    meetings where the issue was raised, readings counted apart. Two aggregate queries.
+
+    [{"issue": {...}, "raised": 3, "stances": [{"stance": "blocks", "label": ..., "meetings": 3,
+    "inferred": 2}, ...]}, ...] by issue title.
+    """
+    rows = (
+        Position.objects.filter(participant=participant, agenda_item__isnull=False)
+        .exclude(stance="")
+        .order_by()
+        .values_list("agenda_item__issue_id", "agenda_item__issue__slug", "agenda_item__issue__title", "stance")
+        .annotate(
+            meetings=Count("meeting", distinct=True),
+            stated=Count("meeting", distinct=True, filter=~Q(evidence=Evidence.INFERRED)),
+        )
+    )
+    issues = {}
+    for issue_id, slug, title, stance, meetings, stated in rows:
+        entry = issues.setdefault(issue_id, {"issue": {"slug": slug, "title": title}, "stances": {}})
+        entry["stances"][stance] = {
+            "stance": stance,
+            "label": STANCE_LABELS[stance],
+            "meetings": meetings,
+            "inferred": meetings - stated,
+        }
+    raised = dict(
+        AgendaItem.objects.filter(issue_id__in=issues)
+        .order_by()
+        .values_list("issue_id")
+        .annotate(n=Count("meeting", distinct=True))
+    )
+    summaries = []
+    for issue_id, entry in issues.items():
+        stances = [entry["stances"][s] for s in STANCE_ORDER if s in entry["stances"]]
+        summaries.append({"issue": entry["issue"], "raised": raised.get(issue_id, 0), "stances": stances})
+    return sorted(summaries, key=lambda e: e["issue"]["title"])
 
 
 def stacked_chart(labels, counts_per_label, title):
@@ -95,6 +143,8 @@ class MatrixCell:
     """
 
     count: int = 0
+    # Of `count`, the meetings where every counted position is a reading (evidence inferred).
+    inferred: int = 0
     named: list = field(default_factory=list)
     unnamed: int = 0
     url: str = ""
@@ -150,22 +200,27 @@ def blocking_matrix(filterset):
             f"{column_field}__title",
             *column_start,
         )
-        .annotate(n=Count("meeting", distinct=True), named_ids=DistinctIdList(named_field))
+        .annotate(
+            n=Count("meeting", distinct=True),
+            # Meetings where a source states it (quoted or cited): the rest of n are readings only.
+            n_stated=Count("meeting", distinct=True, filter=~Q(evidence=Evidence.INFERRED)),
+            named_ids=DistinctIdList(named_field),
+        )
     )
     named_ids = {int(i) for row in cell_rows for i in row[-1].split(",")}
     names = _issue_names(named_ids) if by_meeting else _meeting_names(named_ids)
 
     participants, columns, cells = {}, {}, {}
-    for p_id, code, name, kind, veto, c_id, c_slug, c_title, *start, n, ids in cell_rows:
+    for p_id, code, name, kind, veto, c_id, c_slug, c_title, *start, n, n_stated, ids in cell_rows:
         participants[p_id] = {"id": p_id, "code": code, "name": name, "kind": kind, "has_veto": veto}
         columns[c_id] = {"id": c_id, "slug": c_slug, "title": c_title, "start": start[0] if start else None}
-        cells[(p_id, c_id)] = (n, sorted(names[int(i)] for i in ids.split(",")))
+        cells[(p_id, c_id)] = (n, n - n_stated, sorted(names[int(i)] for i in ids.split(",")))
 
     if by_meeting:
         column_list = sorted(columns.values(), key=lambda c: (c["start"], c["title"]))
     else:
         column_list = sorted(columns.values(), key=lambda c: c["title"])
-    biggest = max((n for n, _ in cells.values()), default=0)
+    biggest = max((n for n, _, _ in cells.values()), default=0)
 
     base_query = _cell_base_query(filterset)
     sections = {"veto": [], "observers": []}
@@ -177,11 +232,12 @@ def blocking_matrix(filterset):
             if hit is None:  # most cells: one shared empty cell, nothing to build
                 row.cells.append(EMPTY_CELL)
                 continue
-            n, sorted_names = hit
+            n, inferred, sorted_names = hit
             shown = sorted_names[:named] if by_meeting else sorted_names[-named:]
             row.cells.append(
                 MatrixCell(
                     count=n,
+                    inferred=inferred,
                     named=[{"title": title, "short": short} for _, title, short in shown],
                     unnamed=len(sorted_names) - len(shown),
                     url=_cell_url(base_query, p["code"], column["slug"], by_meeting),
@@ -226,6 +282,8 @@ def _cell_base_query(filterset):
     for name in ("year_from", "year_to", "kind"):
         if data.get(name):
             query.append((name, data[name]))
+    for name in ("stage", "evidence"):
+        query.extend((name, code) for code in data.get(name) or [])
     return reverse("pages:position-list"), urlencode(query)
 
 

@@ -7,8 +7,9 @@ the page cache (cache.py); the templates are in templates/pages/.
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from governance.models import Chair, MembershipEvent
 from meetings.models import Meeting, Participant, Source
-from positions.models import AgendaItem, Issue, Position, Stance
+from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount, Stance
 
 from .cache import cached_page
 from .filters import MatrixFilter, MeetingFilter, PositionFilter
@@ -16,11 +17,29 @@ from .pagination import paginate
 from .selectors import (
     STANCE_ORDER,
     blocking_matrix,
+    issue_summaries,
     stacked_chart,
     stance_counts_by_meeting,
     stance_counts_by_year,
+    stage_order_expression,
     stance_order_expression,
 )
+
+# A participant's page lists its latest acts; the position list (?act=…) has them all.
+ACTS_SHOWN = 20
+POSITION_PARTS = ("participant", "speaker", "source", "reported_by", "reported_by_person")
+
+
+def proposals_with_record(positions):
+    """Proposals in stage order, each with its accounts (proposers, sources) and `positions`: four
+    prefetch queries whatever the number of proposals."""
+    accounts = ProposalAccount.objects.order_by("pk").prefetch_related(
+        Prefetch("proposed_by", queryset=Participant.objects.order_by("name").only("code", "name", "slug")),
+        Prefetch("sources", queryset=Source.objects.order_by("title").with_stored().defer("text", "notes")),
+    )
+    return Proposal.objects.order_by(stage_order_expression(), "pk").prefetch_related(
+        Prefetch("accounts", queryset=accounts), Prefetch("positions", queryset=positions)
+    )
 
 
 @cached_page(MeetingFilter)
@@ -65,10 +84,14 @@ def _of_whom(filterset):
 
 @cached_page()
 def meeting_detail(request, slug):
-    positions = Position.objects.select_related("participant", "speaker", "source", "reported_by").order_by(
-        stance_order_expression(), "participant__name"
+    """A meeting: its agenda, each item's proposals with their accounts and the stances taken on them,
+    the acts that answered no proposal, its ties to other meetings, and its sources."""
+    positions = Position.objects.select_related(*POSITION_PARTS).order_by(
+        stance_order_expression(), "participant__name", "pk"
     )
-    agenda = AgendaItem.objects.select_related("issue").prefetch_related(Prefetch("positions", queryset=positions))
+    agenda = AgendaItem.objects.select_related("issue").prefetch_related(
+        Prefetch("proposals", queryset=proposals_with_record(positions))
+    )
     meeting = get_object_or_404(
         Meeting.objects.with_chair()
         .select_related("part_of", "replaces")
@@ -80,7 +103,9 @@ def meeting_detail(request, slug):
     tied = list(tied.only("slug", "title", "start_date", "kind", "part_of", "replaces", "ties_inferred"))
     parts = [other for other in tied if other.part_of_id == meeting.pk]
     successors = [other for other in tied if other.replaces_id == meeting.pk]
-    sources = Source.objects.of_meeting(meeting).defer("text", "notes")
+    acts = Position.objects.acts().filter(meeting=meeting).select_related(*POSITION_PARTS, "working_body")
+    acts = list(acts.order_by("participant__name", "pk"))
+    sources = Source.objects.of_meeting(meeting).with_stored().defer("text", "notes")
     ordered = Meeting.objects.chronological().only("slug", "title", "start_date", "kind")
     previous_meeting = ordered.filter(
         Q(start_date__lt=meeting.start_date) | Q(start_date=meeting.start_date, slug__lt=meeting.slug)
@@ -98,6 +123,7 @@ def meeting_detail(request, slug):
             "next_meeting": next_meeting,
             "parts": parts,
             "successors": successors,
+            "acts": acts,
         },
     )
 
@@ -120,10 +146,23 @@ def participant_detail(request, code):
     chart = stacked_chart(
         [str(year) for year in by_year], list(by_year.values()), f"Positions of {participant.name} by year and stance"
     )
+    cited = Prefetch("sources", queryset=Source.objects.order_by("title").with_stored().defer("text", "notes"))
+    chairs = Chair.objects.filter(participant=participant).select_related("body", "person").prefetch_related(cited)
+    memberships = MembershipEvent.objects.filter(participant=participant).prefetch_related(cited).chronological()
+    acts = Position.objects.acts().filter(participant=participant).for_listing().newest_first()[:ACTS_SHOWN]
     return render(
         request,
         "pages/participant_detail.html",
-        {"participant": participant, "page": page, "chart": chart},
+        {
+            "participant": participant,
+            "page": page,
+            "chart": chart,
+            "summaries": issue_summaries(participant),
+            "chairs": list(chairs.chronological()),
+            "memberships": list(memberships),
+            "acts": list(acts),
+            "acts_shown": ACTS_SHOWN,
+        },
     )
 
 
@@ -146,21 +185,33 @@ def issue_list(request):
 
 @cached_page()
 def issue_detail(request, slug):
-    """An issue's trajectory: per meeting the outcome and who supported, opposed, blocked or protested."""
+    """An issue's trajectory: per meeting its outcome, and per proposal its stage, how it was decided
+    and who supported, opposed, blocked or protested (readings marked apart)."""
     issue = get_object_or_404(Issue, slug=slug)
-    items = list(AgendaItem.objects.filter(issue=issue).select_related("meeting").chronological())
+    proposals = proposals_with_record(Position.objects.none())
+    items = list(
+        AgendaItem.objects.filter(issue=issue)
+        .select_related("meeting")
+        .prefetch_related(Prefetch("proposals", queryset=proposals))
+        .chronological()
+    )
     who = (
         Position.objects.filter(agenda_item__issue=issue)
         .order_by("participant__name")
-        .values_list("agenda_item_id", "stance", "participant__code", "participant__name")
+        .values_list("proposal_id", "stance", "participant__code", "participant__name", "evidence")
         .distinct()
     )
-    by_item = {item.pk: {} for item in items}
-    for item_id, stance, code, name in who:
-        by_item[item_id].setdefault(stance, []).append({"code": code, "name": name})
+    by_proposal = {}
+    for proposal_id, stance, code, name, evidence in who:
+        people = by_proposal.setdefault(proposal_id, {}).setdefault(stance, {})
+        # A participant counts as stated where any of its positions with this stance is not a reading.
+        inferred = people.get(code, {"inferred": True})["inferred"] and evidence == "inferred"
+        people[code] = {"code": code, "name": name, "inferred": inferred}
     for item in items:
         item.issue = issue  # every item is this issue's; the outcome chip names it without a query per item
-        item.who = [(stance, by_item[item.pk][stance]) for stance in STANCE_ORDER if stance in by_item[item.pk]]
+        for proposal in item.proposals.all():
+            stances = by_proposal.get(proposal.pk, {})
+            proposal.who = [(stance, list(stances[stance].values())) for stance in STANCE_ORDER if stance in stances]
     counts = stance_counts_by_meeting(Position.objects.filter(agenda_item__issue=issue))
     chart = stacked_chart(
         [item.meeting.short_label for item in items],

@@ -193,6 +193,35 @@ class Proposal(models.Model):
     def get_absolute_url(self):
         return f"{self.agenda_item.meeting.get_absolute_url()}#proposal-{self.pk}"
 
+    @property
+    def accounts_differ(self):
+        """Whether its accounts (prefetched) disagree on how it was decided or on the result."""
+        return len({(a.decided_by, a.result) for a in self.accounts.all()}) > 1
+
+    @property
+    def what_happened(self):
+        """In plain words, where every account agrees: 'kept off the agenda', 'blocked on the substance'…"""
+        result = self.agreed_result
+        if not result or self.accounts_differ:
+            return ""
+        stopped = result in (Result.BLOCKED, Result.NO_CONSENSUS, Result.REJECTED, Result.NOT_TAKEN_UP)
+        if self.stage == Stage.AGENDA:
+            return "kept off the agenda" if stopped else ("put on the agenda" if result == Result.ADOPTED else "")
+        where = "on the substance" if self.stage == Stage.DECISION else "on the communiqué's wording"
+        if result == Result.BLOCKED:
+            return f"blocked {where}"
+        if result == Result.ADOPTED:
+            return "adopted" if self.stage == Stage.DECISION else "in the communiqué"
+        if stopped:
+            return f"stopped {where} ({Result(result).label})"
+        return ""
+
+    @property
+    def agreed_result(self):
+        """The result every account gives, or '' where they differ or none gives one."""
+        results = {a.result for a in self.accounts.all()}
+        return results.pop() if len(results) == 1 else ""
+
 
 class ProposalAccountQuerySet(models.QuerySet):
     def for_listing(self):

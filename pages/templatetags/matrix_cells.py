@@ -15,6 +15,12 @@ CELL = (
     '<td class="cell shade-{}"><a href="{}" title="{}"><span class="n">{}</span>'
     '<span class="names">{}{}</span></a></td>'
 )
+# A cell with readings (blocks inferred from the sources, not stated in them): hatched, and the count
+# of those meetings given apart in its text, so neither colour nor pattern is the only signal.
+CELL_WITH_READINGS = (
+    '<td class="cell shade-{} has-readings"><a href="{}" title="{}"><span class="n">{}</span>'
+    '<span class="inferred">{} inferred</span><span class="names">{}{}</span></a></td>'
+)
 
 
 def _cell(cell):
@@ -23,6 +29,11 @@ def _cell(cell):
     more = f" +{cell.unnamed} more" if cell.unnamed else ""
     title = "; ".join(m["title"] for m in cell.named) + (f" and {cell.unnamed} more" if cell.unnamed else "")
     names = ", ".join(m["short"] for m in cell.named)
+    if cell.inferred:
+        title += f" ({cell.inferred} of {cell.count} inferred: a reading of the sources, not their words)"
+        return format_html(
+            CELL_WITH_READINGS, cell.shade, cell.url, title, cell.count, cell.inferred, names, more
+        )
     return format_html(CELL, cell.shade, cell.url, title, cell.count, names, more)
 
 

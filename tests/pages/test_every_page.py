@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from positions.models import AgendaItem, Position
+from positions.models import AgendaItem, Position, Proposal
 from tests.pages.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -118,17 +118,22 @@ def test_query_count_does_not_grow_with_the_data(client, path):
     items = AgendaItem.objects.bulk_create(
         [AgendaItem(meeting=m, issue=world["issues"][0], outcome="no_consensus") for m in larger["meetings"]]
     )
+    proposals = Proposal.objects.bulk_create(
+        [Proposal(agenda_item=item, text="grown", stage="decision") for item in items]
+    )
     Position.objects.bulk_create(
         [
             Position(
-                agenda_item=item,
+                proposal=proposal,
+                agenda_item=proposal.agenda_item,
+                meeting=proposal.agenda_item.meeting,
                 participant=p,
                 stance="blocks",
                 attribution="stated",
                 quote="q",
                 source=world["source"],
             )
-            for item in items
+            for proposal in proposals
             for p in world["participants"]
         ]
     )
