@@ -6,9 +6,16 @@ from django.contrib import admin
 from django.urls import reverse
 
 from meetings.models import Meeting
-from positions.models import AgendaItem, Position
+from positions.models import AgendaItem, Position, Proposal
 from tests.admin_forms import meeting_change
-from tests.factories import IssueFactory, MeetingFactory, ParticipantFactory, PersonFactory, SourceFactory
+from tests.factories import (
+    AgendaItemFactory,
+    IssueFactory,
+    MeetingFactory,
+    ParticipantFactory,
+    PersonFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,27 +105,51 @@ def test_meeting_with_agenda_item_and_position_can_be_added_through_the_admin(ad
             "issue": issue.pk,
             "outcome": "not_discussed",
             "outcome_note": "",
-            "positions-TOTAL_FORMS": "1",
-            "positions-INITIAL_FORMS": "0",
-            "positions-MIN_NUM_FORMS": "0",
-            "positions-MAX_NUM_FORMS": "1000",
-            "positions-0-participant": russia.pk,
-            "positions-0-stance": "blocks",
-            "positions-0-attribution": "stated",
-            "positions-0-reported_by": "",
-            "positions-0-reported_by_outlet": "",
-            "positions-0-speaker": speaker.pk,
-            "positions-0-source": source.pk,
-            "positions-0-source_location": "paragraph 1",
-            "positions-0-quote": "it would not discuss the matter",
-            "positions-0-note": "",
+            **inline("proposals", text="Put Russia's diamonds on the agenda", stage="agenda"),
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    proposal = Proposal.objects.get(agenda_item=item)
+    response = admin_client_logged_in.post(
+        reverse("admin:positions_proposal_change", args=[proposal.pk]),
+        {
+            "agenda_item": item.pk,
+            "text": proposal.text,
+            "stage": "agenda",
+            **inline("accounts", decided_by="consensus", result="blocked", proposed_by=[], sources=[source.pk]),
+            **inline(
+                "positions",
+                participant=russia.pk,
+                stance="blocks",
+                evidence="quoted",
+                attribution="stated",
+                speaker=speaker.pk,
+                source=source.pk,
+                source_location="paragraph 1",
+                quote="it would not discuss the matter",
+            ),
+        },
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else response
     position = Position.objects.get()
-    assert (position.participant, position.stance, position.agenda_item) == (russia, "blocks", item)
+    assert (position.participant, position.stance, position.proposal) == (russia, "blocks", proposal)
+    # The meeting and agenda item follow from the proposal.
+    assert (position.meeting, position.agenda_item) == (meeting, item)
+    assert proposal.accounts.get().sources.get() == source
     item.refresh_from_db()
     assert item.outcome == "not_discussed"
+
+
+def inline(prefix, **row):
+    """One new row of an inline formset, as the admin posts it."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    data.update({f"{prefix}-0-{name}": value for name, value in row.items()})
+    return data
 
 
 def test_end_before_start_is_a_form_error(admin_client_logged_in):
@@ -173,3 +204,96 @@ def test_a_meeting_tie_that_would_make_a_loop_is_a_form_error(admin_client_logge
     assert "That would make a loop" in response.content.decode()
     intersessional.refresh_from_db()
     assert intersessional.part_of is None
+
+
+def position_form(on, **changes):
+    """The position add form's fields, for a stance on the proposal `on` unless changed."""
+    data = {
+        "proposal": on.pk if on else "",
+        "participant": ParticipantFactory().pk,
+        "stance": "blocks",
+        "act": "",
+        "meeting": "",
+        "working_body": "",
+        "evidence": "quoted",
+        "source": SourceFactory(text="they said no").pk,
+        "source_location": "",
+        "quote": "they said no",
+        "note": "",
+        "attribution": "stated",
+        "speaker": "",
+        "reported_by": "",
+        "reported_by_person": "",
+        "reported_by_outlet": "",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"evidence": "inferred"}, "An inferred position says in the note how it is read from the quote."),
+        ({"evidence": "cited"}, "Quote the source, unless the evidence is &#x27;cited&#x27;"),
+        ({"act": "walk_out"}, "A position answers a proposal, or else it is an act"),
+        ({"proposal": "", "act": "boycott"}, "An act happens at a meeting or is aimed at a working body"),
+        ({"proposal": "", "act": ""}, "A position answers a proposal, or else it is an act"),
+        ({"stance": ""}, "Choose a stance on the proposal."),
+    ],
+    ids=["inferred-without-note", "cited-with-quote", "act-on-proposal", "act-nowhere", "neither", "no-stance"],
+)
+def test_the_position_rules_are_form_errors(admin_client_logged_in, changes, message):
+    proposal = Proposal.objects.create(agenda_item=AgendaItemFactory(), text="Discuss it", stage="agenda")
+    response = admin_client_logged_in.post(reverse("admin:positions_position_add"), position_form(proposal, **changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Position.objects.exists()
+
+
+def test_a_position_at_another_meeting_than_its_proposal_is_a_form_error(admin_client_logged_in):
+    proposal = Proposal.objects.create(agenda_item=AgendaItemFactory(), text="Discuss it", stage="agenda")
+    response = admin_client_logged_in.post(
+        reverse("admin:positions_position_add"), position_form(proposal, meeting=MeetingFactory().pk)
+    )
+    assert "A position on a proposal is at the proposal&#x27;s meeting" in response.content.decode()
+    assert not Position.objects.exists()
+
+
+def test_a_walk_out_is_entered_as_an_act_on_the_meeting(admin_client_logged_in):
+    meeting = MeetingFactory()
+    response = admin_client_logged_in.post(
+        reverse("admin:positions_position_add"),
+        position_form(None, act="walk_out", stance="protests", meeting=meeting.pk),
+    )
+    assert response.status_code == 302, response.context["errors"]
+    act = Position.objects.get()
+    assert (act.act, act.meeting, act.proposal, act.agenda_item) == ("walk_out", meeting, None, None)
+
+
+@pytest.mark.parametrize(
+    "account, message",
+    [
+        ({"decided_by": "consensus", "votes_for": "8"}, "A tally is given only for a proposal decided by a vote."),
+        ({"result": "rejected", "decided_by": "consensus"}, "&#x27;Rejected&#x27; means a vote was lost"),
+        ({"result": "blocked", "decided_by": "vote"}, "A vote is lost, not blocked"),
+        ({"inferred": "on"}, "A reading says in the note how it is read from the sources."),
+    ],
+    ids=["tally-without-vote", "rejected-without-vote", "blocked-by-vote", "reading-without-note"],
+)
+def test_the_account_rules_are_form_errors(admin_client_logged_in, account, message):
+    proposal = Proposal.objects.create(agenda_item=AgendaItemFactory(), text="Discuss it", stage="agenda")
+    row = {"decided_by": "", "result": "", "votes_for": "", "votes_against": "", "abstentions": "", "result_note": ""}
+    row.update(account)
+    response = admin_client_logged_in.post(
+        reverse("admin:positions_proposal_change", args=[proposal.pk]),
+        {
+            "agenda_item": proposal.agenda_item_id,
+            "text": proposal.text,
+            "stage": "agenda",
+            **inline("accounts", **row),
+            **inline("positions"),
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not proposal.accounts.exists()

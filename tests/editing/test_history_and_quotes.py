@@ -12,11 +12,16 @@ pytestmark = pytest.mark.django_db
 
 def position_form(position, **overrides):
     data = {
-        "agenda_item": position.agenda_item_id,
+        "proposal": position.proposal_id,
+        "act": "",
+        "meeting": "",
+        "working_body": "",
         "participant": position.participant_id,
         "stance": position.stance,
+        "evidence": position.evidence,
         "attribution": position.attribution,
         "reported_by": "",
+        "reported_by_person": "",
         "reported_by_outlet": "",
         "speaker": "",
         "source": position.source_id,
@@ -65,21 +70,24 @@ def test_admin_save_marks_an_unfound_quote_unverified_and_says_so(admin_client_l
 
 def test_inline_positions_are_checked_too(admin_client_logged_in):
     position = PositionFactory(source=SourceFactory(text="Plain text."))
-    item = position.agenda_item
+    proposal = position.proposal
+    inline = {k: v for k, v in position_form(position, quote="Plain text").items() if k not in ("act", "meeting", "working_body")}
     response = admin_client_logged_in.post(
-        reverse("admin:positions_agendaitem_change", args=[item.pk]),
+        reverse("admin:positions_proposal_change", args=[proposal.pk]),
         {
-            "meeting": item.meeting_id,
-            "issue": item.issue_id,
-            "outcome": "",
-            "outcome_note": "",
+            "agenda_item": proposal.agenda_item_id,
+            "text": proposal.text,
+            "stage": proposal.stage,
+            "accounts-TOTAL_FORMS": "0",
+            "accounts-INITIAL_FORMS": "0",
+            "accounts-MIN_NUM_FORMS": "0",
+            "accounts-MAX_NUM_FORMS": "1000",
             "positions-TOTAL_FORMS": "1",
             "positions-INITIAL_FORMS": "1",
             "positions-MIN_NUM_FORMS": "0",
             "positions-MAX_NUM_FORMS": "1000",
             "positions-0-id": position.pk,
-            "positions-0-agenda_item": item.pk,
-            **{f"positions-0-{k}": v for k, v in position_form(position, quote="Plain text").items()},
+            **{f"positions-0-{k}": v for k, v in inline.items()},
         },
     )
     assert response.status_code == 302
@@ -124,7 +132,15 @@ def test_an_admin_edit_is_kept_in_the_history_with_who_and_what(admin_client_log
 
 @pytest.mark.parametrize(
     "model",
-    ["meetings_meeting", "positions_agendaitem", "positions_position", "meetings_participant", "meetings_source"],
+    [
+        "meetings_meeting",
+        "positions_agendaitem",
+        "positions_proposal",
+        "positions_proposalaccount",
+        "positions_position",
+        "meetings_participant",
+        "meetings_source",
+    ],
 )
 def test_every_record_kind_has_a_history_page(admin_client_logged_in, kp_data, model):
     from django.apps import apps

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from positions.models import ProposalAccount
 from tests.factories import AgendaItemFactory, MeetingFactory, PositionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +54,17 @@ def test_sources_cited_by_many_positions_cost_no_extra_queries(
 ):
     meeting = meeting_with_cited_sources["meeting"]
     client.get("/matrix/")  # the page cache's data version is read once; not what is measured here
-    # 8: the page cache's version, the meeting, its agenda and positions, its sources, the meetings
-    # tied to it, the previous and the next meeting.
-    with django_assert_num_queries(8):
+    # 13: the page cache's version, the meeting, its agenda, the items' proposals, their accounts, the
+    # accounts' proposers and sources, the positions, the acts, the meetings tied to it, its sources,
+    # the previous and the next meeting.
+    with django_assert_num_queries(13):
         client.get("/meetings/plenary/")
     item = AgendaItemFactory(meeting=meeting)
     for _ in range(5):
         PositionFactory(agenda_item=item, source=SourceFactory())
-    with django_assert_num_queries(8):
+    # An account of the decision cites its own source, listed with the meeting's.
+    account = ProposalAccount.objects.create(proposal=item.proposals.get(), result="blocked")
+    account.sources.add(SourceFactory())
+    with django_assert_num_queries(13):
         html = client.get("/meetings/plenary/").content.decode()
-    assert len(listed_sources(html)) == 3 + 5
+    assert len(listed_sources(html)) == 3 + 5 + 1
