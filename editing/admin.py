@@ -151,7 +151,14 @@ class PositionAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryAdmin):
         "speaker__name",
     ]
     autocomplete_fields = [
-        "proposal", "meeting", "working_body", "participant", "reported_by", "reported_by_person", "speaker", "source"
+        "proposal",
+        "meeting",
+        "working_body",
+        "participant",
+        "reported_by",
+        "reported_by_person",
+        "speaker",
+        "source",
     ]
     list_select_related = ["participant", "meeting", "proposal", "source"]
     fieldsets = [

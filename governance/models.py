@@ -86,7 +86,11 @@ class Chair(models.Model):
     )
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="chair_years")
     person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="chair_years",
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chair_years",
         help_text="Only where a source names the person.",
     )
     inferred = models.BooleanField(
@@ -162,7 +166,8 @@ class MembershipEvent(models.Model):
             models.CheckConstraint(
                 condition=period_start_condition("date", "date_precision"),
                 name="membership_date_matches_precision",
-                violation_error_message="A date known to the month is stored as the 1st, one known to the year as 1 January.",
+                violation_error_message="A date known to the month is stored as the 1st, "
+                "one known to the year as 1 January.",
             ),
             models.CheckConstraint(
                 condition=Q(inferred=False) | ~Q(note=""),

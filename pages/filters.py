@@ -122,9 +122,7 @@ class MeetingFilter(YearRangeFilterSet):
     def filter_participant(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            Exists(Position.objects.filter(meeting=OuterRef("pk"), participant__in=value))
-        )
+        return queryset.filter(Exists(Position.objects.filter(meeting=OuterRef("pk"), participant__in=value)))
 
     def positions(self, positions):
         """The positions the counts and the chart should hold: at the chosen meetings, and of the chosen

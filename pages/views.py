@@ -19,9 +19,9 @@ from .selectors import (
     blocking_matrix,
     issue_summaries,
     stacked_chart,
+    stage_order_expression,
     stance_counts_by_meeting,
     stance_counts_by_year,
-    stage_order_expression,
     stance_order_expression,
 )
 

@@ -16,7 +16,6 @@ from django.db.models.functions import MD5
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-
 from governance.models import WorkingBody
 from meetings.models import Meeting, Participant, Person, Source
 
@@ -133,8 +132,9 @@ class Result(models.TextChoices):
 class ProposalQuerySet(models.QuerySet):
     def chronological(self):
         """Oldest meeting first, then by issue, stage and entry: an issue's trajectory, proposals.csv."""
-        return self.order_by("agenda_item__meeting__start_date", "agenda_item__meeting__slug",
-                             "agenda_item__issue__slug", "stage", "pk")
+        return self.order_by(
+            "agenda_item__meeting__start_date", "agenda_item__meeting__slug", "agenda_item__issue__slug", "stage", "pk"
+        )
 
 
 class ProposalManager(models.Manager.from_queryset(ProposalQuerySet)):
@@ -160,7 +160,9 @@ class Proposal(models.Model):
         "Ukraine on the agenda'.",
     )
     stage = models.CharField(
-        max_length=10, choices=Stage.choices, help_text="Agenda: whether to take the matter up. Decision: the "
+        max_length=10,
+        choices=Stage.choices,
+        help_text="Agenda: whether to take the matter up. Decision: the "
         "substance. Communiqué: the wording of the meeting's final text.",
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -302,7 +304,9 @@ class ProposalAccount(models.Model):
         parts = [
             f"{count} {label}"
             for count, label in (
-                (self.votes_for, "for"), (self.votes_against, "against"), (self.abstentions, "abstaining")
+                (self.votes_for, "for"),
+                (self.votes_against, "against"),
+                (self.abstentions, "abstaining"),
             )
             if count is not None
         ]
@@ -424,7 +428,10 @@ class Position(models.Model):
     )
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="positions")
     stance = models.CharField(
-        max_length=10, choices=Stance.choices, blank=True, help_text="Empty only for an act with no stance (a statement)."
+        max_length=10,
+        choices=Stance.choices,
+        blank=True,
+        help_text="Empty only for an act with no stance (a statement).",
     )
     evidence = models.CharField(
         max_length=10,
@@ -486,14 +493,16 @@ class Position(models.Model):
             # Several statements of one participant with one stance in one source are allowed: the same
             # words twice are not. The quote is compared by its MD5, so that any length can be indexed.
             models.UniqueConstraint(
-                "proposal", "participant", "stance", "source", MD5("quote"),
+                "proposal",
+                "participant",
+                "stance",
+                "source",
+                MD5("quote"),
                 condition=Q(proposal__isnull=False),
                 name="position_unique_statement",
                 violation_error_message="This source already records these words of this participant on this proposal.",
             ),
-            models.CheckConstraint(
-                condition=Q(stance="") | Q(stance__in=Stance.values), name="position_stance_valid"
-            ),
+            models.CheckConstraint(condition=Q(stance="") | Q(stance__in=Stance.values), name="position_stance_valid"),
             models.CheckConstraint(condition=Q(evidence__in=Evidence.values), name="position_evidence_valid"),
             models.CheckConstraint(condition=Q(act="") | Q(act__in=Act.values), name="position_act_valid"),
             models.CheckConstraint(condition=Q(attribution__in=Attribution.values), name="position_attribution_valid"),
@@ -539,7 +548,8 @@ class Position(models.Model):
                 | Q(reported_by_person__isnull=False)
                 | ~Q(reported_by_outlet=""),
                 name="position_reported_names_reporter",
-                violation_error_message="A reported position names who reported it: a participant, a person or an outlet.",
+                violation_error_message="A reported position names who reported it: "
+                "a participant, a person or an outlet.",
             ),
             models.CheckConstraint(
                 condition=~Q(reported_by=F("participant")),
@@ -576,11 +586,16 @@ class Position(models.Model):
     def clean(self):
         # The database holds the rules on one row; this one spans two.
         if self.proposal_id and self.meeting_id and self.proposal.agenda_item.meeting_id != self.meeting_id:
-            raise ValidationError({"meeting": "A position on a proposal is at the proposal's meeting: leave the "
-                                   "meeting empty or choose that one."})
+            raise ValidationError(
+                {
+                    "meeting": "A position on a proposal is at the proposal's meeting: leave the "
+                    "meeting empty or choose that one."
+                }
+            )
         if self.source_id and self.evidence != Evidence.CITED and not self.source.is_stored:
-            raise ValidationError({"evidence": "This source's text is not stored, so it cannot be quoted: the "
-                                   "evidence is 'cited'."})
+            raise ValidationError(
+                {"evidence": "This source's text is not stored, so it cannot be quoted: the evidence is 'cited'."}
+            )
         # So that the rules checked next (the constraints) see the meeting and item the save will write.
         self.follow_proposal()
 

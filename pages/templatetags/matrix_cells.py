@@ -31,9 +31,7 @@ def _cell(cell):
     names = ", ".join(m["short"] for m in cell.named)
     if cell.inferred:
         title += f" ({cell.inferred} of {cell.count} inferred: a reading of the sources, not their words)"
-        return format_html(
-            CELL_WITH_READINGS, cell.shade, cell.url, title, cell.count, cell.inferred, names, more
-        )
+        return format_html(CELL_WITH_READINGS, cell.shade, cell.url, title, cell.count, cell.inferred, names, more)
     return format_html(CELL, cell.shade, cell.url, title, cell.count, names, more)
 
 

@@ -71,7 +71,11 @@ def test_admin_save_marks_an_unfound_quote_unverified_and_says_so(admin_client_l
 def test_inline_positions_are_checked_too(admin_client_logged_in):
     position = PositionFactory(source=SourceFactory(text="Plain text."))
     proposal = position.proposal
-    inline = {k: v for k, v in position_form(position, quote="Plain text").items() if k not in ("act", "meeting", "working_body")}
+    inline = {
+        k: v
+        for k, v in position_form(position, quote="Plain text").items()
+        if k not in ("act", "meeting", "working_body")
+    }
     response = admin_client_logged_in.post(
         reverse("admin:positions_proposal_change", args=[proposal.pk]),
         {

@@ -57,11 +57,19 @@ def record(db):
     position(on_agenda, participant=russia, stance="blocks", evidence="cited", quote="", source=wire)
     position(on_agenda, participant=ukraine, stance="supports", source=journal, evidence="quoted")
     position(
-        substance, participant=russia, stance="blocks", source=journal, evidence="inferred",
+        substance,
+        participant=russia,
+        stance="blocks",
+        source=journal,
+        evidence="inferred",
         note="'third year in a row' counts back to this meeting",
     )
     position(
-        participant=coalition, act="walk_out", stance="protests", meeting=plenary.meeting, source=journal,
+        participant=coalition,
+        act="walk_out",
+        stance="protests",
+        meeting=plenary.meeting,
+        source=journal,
         quote="walked out of the plenary",
     )
     body = WorkingBody.objects.create(name="Committee on Rules", slug="rules", kind="committee")
@@ -69,7 +77,10 @@ def record(db):
     chair = Chair.objects.create(year=2021, participant=russia, person=PersonFactory(name="A. Chairman"))
     chair.sources.add(journal)
     event = MembershipEvent.objects.create(
-        participant=russia, event="restrictions_imposed", date=datetime.date(2013, 1, 1), date_precision="year",
+        participant=russia,
+        event="restrictions_imposed",
+        date=datetime.date(2013, 1, 1),
+        date_precision="year",
         note="as the seed says",
     )
     event.sources.add(wire)
@@ -88,7 +99,7 @@ def test_a_meeting_shows_its_proposals_with_accounts_side_by_side_and_tally(clie
 
 def test_a_meeting_shows_its_acts_apart_from_its_proposals(client, record):
     page = client.get("/meetings/dubai/").content.decode()
-    acts = page[page.index('id="acts"'):]
+    acts = page[page.index('id="acts"') :]
     assert "walk-out" in acts and "KP Civil Society Coalition" in acts and "walked out of the plenary" in acts
     assert "walked out of the plenary" not in page[: page.index('id="acts"')]
 
@@ -110,15 +121,15 @@ def test_one_agreed_account_reads_as_kept_off_the_agenda(client, record):
 
 def test_the_matrix_counts_inferred_blocks_apart_and_filters_by_stage_and_evidence(client, record):
     page = client.get("/matrix/").content.decode()
-    row = page[page.index("Russian Federation</a>"):]
+    row = page[page.index("Russian Federation</a>") :]
     row = row[: row.index("</tr>")]
-    assert 'has-readings' in row and "1 inferred" in row
+    assert "has-readings" in row and "1 inferred" in row
     assert '<td class="num total">2</td>' in row
     agenda_only = client.get("/matrix/?stage=agenda").content.decode()
-    row = agenda_only[agenda_only.index("Russian Federation</a>"):]
+    row = agenda_only[agenda_only.index("Russian Federation</a>") :]
     assert '<td class="num total">1</td>' in row[: row.index("</tr>")] and "inferred" not in row[: row.index("</tr>")]
     stated_only = client.get("/matrix/?evidence=quoted&evidence=cited").content.decode()
-    row = stated_only[stated_only.index("Russian Federation</a>"):]
+    row = stated_only[stated_only.index("Russian Federation</a>") :]
     assert '<td class="num total">1</td>' in row[: row.index("</tr>")]
     wrong = client.get("/matrix/?stage=vote")
     assert wrong.status_code == 200 and "stage" in wrong.context["filter"].errors
@@ -133,9 +144,9 @@ def test_a_participant_shows_chairs_membership_summary_and_acts(client, record):
     page = client.get("/participants/rus/").content.decode()
     assert "<strong>2021</strong>: chair of the Kimberley Process (A. Chairman)" in page
     assert "<strong>2013</strong>: restrictions imposed" in page and "A wire report</a> (cited)" in page
-    summary = page[page.index('id="summary"'):]
+    summary = page[page.index('id="summary"') :]
     assert "blocks</span> at 2 of the 2 meetings where it was raised" in summary
     assert "1 of them inferred" in summary
     ukraine = client.get("/participants/ukr/").content.decode()
-    acts = ukraine[ukraine.index('id="acts"'):]
+    acts = ukraine[ukraine.index('id="acts"') :]
     assert "boycott" in acts and "Committee on Rules" in acts

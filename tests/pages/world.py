@@ -76,13 +76,27 @@ def build_world(scale=1, prefix="w"):
     body = WorkingBody.objects.create(name=f"{prefix} committee", slug=f"{prefix}-committee", kind="committee")
     # Acts: a walk-out at each meeting, a boycott of the working body.
     positions += [
-        Position(act="walk_out", meeting=m, participant=participants[-1], stance="protests", attribution="stated",
-                 quote=f"walked out {m.slug}", source=source)
+        Position(
+            act="walk_out",
+            meeting=m,
+            participant=participants[-1],
+            stance="protests",
+            attribution="stated",
+            quote=f"walked out {m.slug}",
+            source=source,
+        )
         for m in meetings
     ]
     positions += [
-        Position(act="boycott", working_body=body, participant=p, stance="protests", attribution="stated",
-                 quote=f"boycott {p.code}", source=source)
+        Position(
+            act="boycott",
+            working_body=body,
+            participant=p,
+            stance="protests",
+            attribution="stated",
+            quote=f"boycott {p.code}",
+            source=source,
+        )
         for p in participants
     ]
     Position.objects.bulk_create(positions)
