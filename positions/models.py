@@ -580,7 +580,7 @@ class Position(models.Model):
             where = self.meeting or self.working_body
             return f"{self.participant} {self.get_act_display()} ({where})"
         if self.proposal_id:
-            return f"{self.participant} {self.stance} {self.proposal} ({self.proposal.agenda_item.meeting})"
+            return f"{self.participant} {self.stance} {self.proposal} ({self.meeting})"
         return f"{self.participant} {self.stance}"
 
     def clean(self):
