@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 
 from kptracker.params import LOWER, UPPER, StrictFilterSet, fold_case
 from meetings.models import Meeting, MeetingKind, Participant
-from positions.models import AgendaItem, Attribution, Issue, Position, Stance
+from positions.models import AgendaItem, Attribution, Evidence, Issue, Position, Stage, Stance
 
 # Several values of one filter mean "any of them": ?participant=RUS&participant=USA.
 SEVERAL_HELP = "Choose several with Ctrl or ⌘."
@@ -141,7 +141,8 @@ MAX_SEARCH_LENGTH = 200
 
 
 class PositionFilter(YearRangeFilterSet):
-    """The position list: meeting, issue, participant, stance, attribution, years and free text over quotes."""
+    """The position list: meeting, issue, participant, stance, attribution, years, free text over quotes,
+    the proposal's stage, the evidence and the act."""
 
     date_field = "meeting__start_date"
 
@@ -156,11 +157,21 @@ class PositionFilter(YearRangeFilterSet):
     q = django_filters.CharFilter(
         method="search_quotes", label="Words in the quote", max_length=MAX_SEARCH_LENGTH, strip=True
     )
+    stage = django_filters.MultipleChoiceFilter(
+        field_name="proposal__stage", choices=Stage.choices, label="Stage", widget=forms.CheckboxSelectMultiple
+    )
+    evidence = django_filters.MultipleChoiceFilter(
+        choices=Evidence.choices, label="Evidence", widget=forms.CheckboxSelectMultiple
+    )
+    act = django_filters.ChoiceFilter(choices=Position.act.field.choices, label="Act", empty_label="any")
 
     class Meta:
         model = Position
         form = YearRangeForm
-        fields = ["meeting", "issue", "participant", "stance", "attribution", "kind", "year_from", "year_to", "q"]
+        fields = [
+            "meeting", "issue", "participant", "stance", "attribution", "kind", "year_from", "year_to", "q",
+            "stage", "evidence", "act",
+        ]  # fmt: skip
 
     def search_quotes(self, queryset, name, value):
         """Full-text search on PostgreSQL (English stemming, web-search syntax); contains-search on SQLite."""
