@@ -67,19 +67,53 @@ def build_record():
     positions = [
         position(proposal=discuss, participant=russia, stance="blocks", quote="Russia blocked it again"),
         # A second statement of Russia blocking, in the same source: other words.
-        position(proposal=discuss, participant=russia, stance="blocks", quote="Russia blocked it",
-                 evidence="inferred", note="Read as a block of the discussion."),  # fmt: skip
-        position(proposal=discuss, participant=eu, stance="supports", quote="The EU put the item forward",
-                 attribution="reported", reported_by_person=mtisi),  # fmt: skip
+        position(
+            proposal=discuss,
+            participant=russia,
+            stance="blocks",
+            quote="Russia blocked it",
+            evidence="inferred",
+            note="Read as a block of the discussion.",
+        ),  # fmt: skip
+        position(
+            proposal=discuss,
+            participant=eu,
+            stance="supports",
+            quote="The EU put the item forward",
+            attribution="reported",
+            reported_by_person=mtisi,
+        ),  # fmt: skip
         position(proposal=lift, participant=canada, stance="supports", evidence="cited", quote="", source=cited),
-        position(proposal=wording, participant=canada, stance="supports", quote="Canada said yes", source=other,
-                 speaker=zerouki),  # fmt: skip
-        position(act="walk_out", meeting=dubai, participant=coalition, stance="protests",
-                 quote="The coalition walked out"),  # fmt: skip
-        position(act="boycott", working_body=body, participant=canada, stance="protests", evidence="cited",
-                 quote="", source=cited),  # fmt: skip
-        position(act="statement", meeting=kasane, working_body=body, participant=coalition, quote="Canada said yes",
-                 source=other, attribution="reported", reported_by=canada),  # fmt: skip
+        position(
+            proposal=wording,
+            participant=canada,
+            stance="supports",
+            quote="Canada said yes",
+            source=other,
+            speaker=zerouki,
+        ),  # fmt: skip
+        position(
+            act="walk_out", meeting=dubai, participant=coalition, stance="protests", quote="The coalition walked out"
+        ),  # fmt: skip
+        position(
+            act="boycott",
+            working_body=body,
+            participant=canada,
+            stance="protests",
+            evidence="cited",
+            quote="",
+            source=cited,
+        ),  # fmt: skip
+        position(
+            act="statement",
+            meeting=kasane,
+            working_body=body,
+            participant=coalition,
+            quote="Canada said yes",
+            source=other,
+            attribution="reported",
+            reported_by=canada,
+        ),  # fmt: skip
     ]
 
     chairs = [
@@ -94,12 +128,23 @@ def build_record():
     chairs[0].sources.add(cited)
 
     events = [
-        MembershipEvent.objects.create(participant=car, event="restrictions_imposed",
-                                       date=datetime.date(2013, 1, 1), date_precision="year"),  # fmt: skip
-        MembershipEvent.objects.create(participant=car, event="restrictions_lifted", date=datetime.date(2024, 11, 1),
-                                       date_precision="month", note="Subject to enhanced vigilance."),  # fmt: skip
-        MembershipEvent.objects.create(participant=canada, event="admitted", date=datetime.date(2003, 1, 1),
-                                       inferred=True, note="@founding participant"),  # fmt: skip
+        MembershipEvent.objects.create(
+            participant=car, event="restrictions_imposed", date=datetime.date(2013, 1, 1), date_precision="year"
+        ),  # fmt: skip
+        MembershipEvent.objects.create(
+            participant=car,
+            event="restrictions_lifted",
+            date=datetime.date(2024, 11, 1),
+            date_precision="month",
+            note="Subject to enhanced vigilance.",
+        ),  # fmt: skip
+        MembershipEvent.objects.create(
+            participant=canada,
+            event="admitted",
+            date=datetime.date(2003, 1, 1),
+            inferred=True,
+            note="@founding participant",
+        ),  # fmt: skip
     ]
     for event in events:
         event.sources.add(other)

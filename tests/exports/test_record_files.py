@@ -163,7 +163,11 @@ def test_positions_csv_appends_the_proposal_its_evidence_and_acts(client, record
     blocks, inferred, reported, cited, wording, walk_out, boycott, statement = (
         rows[str(p.pk)] for p in record["positions"]
     )
-    assert (blocks["proposal"], blocks["stage"], blocks["evidence"]) == ("Discuss Russia's diamonds", "agenda", "quoted")
+    assert (blocks["proposal"], blocks["stage"], blocks["evidence"]) == (
+        "Discuss Russia's diamonds",
+        "agenda",
+        "quoted",
+    )
     assert (blocks["issue_slug"], blocks["outcome"], blocks["act"]) == ("russia-ukraine", "no_consensus", "")
     assert (inferred["evidence"], inferred["quote"]) == ("inferred", "Russia blocked it")
     assert (reported["reported_by"], reported["reported_by_person"]) == ("", "mtisi")
