@@ -103,15 +103,30 @@ def record_snapshot():
         ),  # no None among the keys: sorted as they are
         "chairs": sorted(
             [
-                (c.year, c.role, c.body and c.body.slug, c.participant.code, c.person and c.person.slug, c.inferred,
-                 c.note, sorted(s.slug for s in c.sources.all()))
+                (
+                    c.year,
+                    c.role,
+                    c.body and c.body.slug,
+                    c.participant.code,
+                    c.person and c.person.slug,
+                    c.inferred,
+                    c.note,
+                    sorted(s.slug for s in c.sources.all()),
+                )
                 for c in Chair.objects.prefetch_related("sources").select_related("body", "participant", "person")
             ],
             key=repr,  # a chair of the KP has no body, one with no person named no person: None
         ),  # fmt: skip
         "memberships": sorted(
-            (e.participant.code, e.event, e.date, e.date_precision, e.inferred, e.note,
-             sorted(s.slug for s in e.sources.all()))
+            (
+                e.participant.code,
+                e.event,
+                e.date,
+                e.date_precision,
+                e.inferred,
+                e.note,
+                sorted(s.slug for s in e.sources.all()),
+            )
             for e in MembershipEvent.objects.prefetch_related("sources").select_related("participant")
         ),  # fmt: skip
     }
