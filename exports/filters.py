@@ -21,8 +21,10 @@ from positions.models import DecidedBy, Proposal, Result, Stage
 
 
 def several_choices(choices, label, **kwargs):
+    # distinct=False: a filter on the row's own field repeats no row (and DISTINCT would make the database
+    # compare every column of every row).
     return django_filters.MultipleChoiceFilter(
-        choices=choices, label=label, widget=forms.CheckboxSelectMultiple, **kwargs
+        choices=choices, label=label, widget=forms.CheckboxSelectMultiple, distinct=False, **kwargs
     )
 
 
