@@ -96,7 +96,8 @@ class AgendaItemAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ProposalAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryAdmin):
+    import_kind = "proposals"
     list_display = ["text", "stage", "agenda_item"]
     list_filter = ["stage", "agenda_item__issue", "agenda_item__meeting__kind"]
     search_fields = ["text", "agenda_item__issue__title", "agenda_item__meeting__title"]
@@ -226,7 +227,8 @@ class WorkingBodyAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Chair)
-class ChairAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class ChairAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryAdmin):
+    import_kind = "chairs"
     list_display = ["year", "role", "participant", "person", "body", "inferred"]
     list_filter = ["role", "inferred", "body", "participant"]
     search_fields = ["participant__name", "participant__code", "person__name", "body__name", "note"]
@@ -235,7 +237,8 @@ class ChairAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(MembershipEvent)
-class MembershipEventAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class MembershipEventAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryAdmin):
+    import_kind = "memberships"
     list_display = ["participant", "event", "date", "date_precision", "inferred"]
     list_filter = ["event", "inferred", "participant"]
     search_fields = ["participant__name", "participant__code", "note"]

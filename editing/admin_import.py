@@ -21,9 +21,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from exports.csvwriter import csv_response
-from exports.tables import meeting_rows, position_rows
+from exports.tables import chair_rows, meeting_rows, membership_rows, position_rows, proposal_listing, proposal_rows
+from governance.models import Chair, MembershipEvent
 from meetings.models import Meeting
-from positions.models import Position
+from positions.models import Position, Proposal
 
 from .import_meetings import CHANGE, CREATE, UNCHANGED
 from .importing import ImportFileError, column_guide, run_import
@@ -60,11 +61,21 @@ class ConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
 
 
+def _newest(model, *order):
+    return model.objects.filter(pk__in=model.objects.order_by(*order).values("pk")[:1])
+
+
 def _example_rows(kind):
     """The template's example: the newest record, exported, so the example itself imports as unchanged."""
     if kind == "positions":
-        return position_rows(Position.objects.filter(pk__in=Position.objects.order_by("-pk").values("pk")[:1]))
-    return meeting_rows(Meeting.objects.filter(pk__in=Meeting.objects.order_by("-start_date").values("pk")[:1]))
+        return position_rows(_newest(Position, "-pk"))
+    if kind == "proposals":  # the newest proposal, with all its accounts (an account is numbered among them)
+        return proposal_rows(proposal_listing(_newest(Proposal, "-pk").order_by("pk")))
+    if kind == "chairs":
+        return chair_rows(_newest(Chair, "-year", "-pk"))
+    if kind == "memberships":
+        return membership_rows(_newest(MembershipEvent, "-date", "-pk"))
+    return meeting_rows(_newest(Meeting, "-start_date"))
 
 
 def _remove_stale_previews():
@@ -88,7 +99,7 @@ def _preview_path(name):
 
 
 class CSVImportMixin:
-    """Adds Import (with its template file) to a model admin. `import_kind`: "meetings" or "positions"."""
+    """Adds Import (with its template file) to a model admin. `import_kind`: a kind of editing.importing.IMPORTS."""
 
     import_kind = None
     change_list_template = "admin/csv_import/change_list.html"

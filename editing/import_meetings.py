@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from exports.tables import MEETING_COLUMNS
+from governance.models import WorkingBody
 from kptracker.csvguard import unguard
 from meetings.dates import format_partial_date, parse_partial_date
 from meetings.models import Meeting, Participant, ParticipantAlias, Person, Source
@@ -119,6 +120,7 @@ class Lookups:
         self._sources_by_title = {}
         for source in self.sources.values():
             self._sources_by_title.setdefault(source.title, []).append(source)
+        self._working_bodies = None
 
     def participant(self, text):
         """The one participant whose code, name or alias is `text` (case and surrounding spaces ignored)."""
@@ -143,6 +145,21 @@ class Lookups:
             raise ValueError(f"No person is named '{name}'. Add them in the admin first.")
         raise ValueError(f"More than one person is named '{name}': give their slug.")
 
+    def working_body(self, slug):
+        if self._working_bodies is None:  # loaded when first asked: only acts and chairs name one
+            self._working_bodies = {body.slug: body for body in WorkingBody.objects.only("pk", "slug", "name")}
+        if slug not in self._working_bodies:
+            raise ValueError(f"No working body has the slug '{slug}'. Add it in the admin first.")
+        return self._working_bodies[slug]
+
+    def participants_named(self, text):
+        """The participants of a '; '-joined list of codes (or names, or aliases), each once."""
+        return _each(self.participant, text)
+
+    def sources_named(self, text):
+        """The sources of a '; '-joined list of slugs, each once."""
+        return _each(lambda slug: self.source(slug, ""), text)
+
     def source(self, slug, title):
         if slug:
             if slug not in self._sources_by_slug:
@@ -154,6 +171,24 @@ class Lookups:
         if not found:
             raise ValueError(f"No source has the title '{title}'. Add the source first.")
         raise ValueError(f"More than one source has the title '{title}': give source_slug.")
+
+
+def _each(find, text):
+    """find(part) for each part of a '; '-joined list, each record once; every unknown part named at once."""
+    found, problems = [], []
+    for part in (part.strip() for part in text.split(SOURCE_SEPARATOR)):
+        if not part:
+            continue
+        try:
+            record = find(part)
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        if record not in found:
+            found.append(record)
+    if problems:
+        raise ValueError(" ".join(problems))
+    return found
 
 
 def code_of(record, attribute="code"):

@@ -14,14 +14,31 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
 
-from exports.tables import MEETING_COLUMNS, POSITION_COLUMNS
+from exports.tables import CHAIR_COLUMNS, MEETING_COLUMNS, MEMBERSHIP_COLUMNS, POSITION_COLUMNS, PROPOSAL_COLUMNS
 from meetings.version import bump_version
 
+from .import_chairs import ChairImport
 from .import_meetings import CHANGE, CREATE, UNCHANGED, MeetingImport, restore_cell
+from .import_memberships import MembershipImport
 from .import_positions import PositionImport
+from .import_proposals import ProposalImport
 
-IMPORTS = {"meetings": MeetingImport, "positions": PositionImport}
-COLUMNS = {"meetings": MEETING_COLUMNS, "positions": POSITION_COLUMNS}
+IMPORTS = {
+    "meetings": MeetingImport,
+    "positions": PositionImport,
+    "proposals": ProposalImport,
+    "chairs": ChairImport,
+    "memberships": MembershipImport,
+}
+COLUMNS = {
+    "meetings": MEETING_COLUMNS,
+    "positions": POSITION_COLUMNS,
+    "proposals": PROPOSAL_COLUMNS,
+    "chairs": CHAIR_COLUMNS,
+    "memberships": MEMBERSHIP_COLUMNS,
+}
+# A column only a positions file has: a proposals file names a meeting and an issue too.
+POSITION_ONLY = ("participant_code", "participant", "stance", "attribution", "quote")
 CHUNK_ROWS = 1000
 # The largest cell read (characters): the csv module's default limit, held here because that limit is
 # process-wide and other code (the frictionless library) raises it.
@@ -33,13 +50,20 @@ class ImportFileError(ValueError):
 
 
 def detect_kind(header):
+    if "event" in header:
+        return "memberships"
+    if "year" in header and "role" in header:
+        return "chairs"
     if "meeting_slug" in header:
-        return "positions"
+        return "positions" if any(name in header for name in POSITION_ONLY) else "proposals"
     if "slug" in header and "title" in header:
         return "meetings"
     raise ImportFileError(
-        "Cannot tell what the file holds: a positions file has a meeting_slug column, "
-        "a meetings file slug and title columns (the columns of /export/positions.csv and /export/meetings.csv)."
+        "Cannot tell what the file holds: a positions file has meeting_slug and participant columns, a "
+        "proposals file meeting_slug and proposal but no participant, a chairs file year and role, a "
+        "memberships file an event column, a meetings file slug and title (the columns of "
+        "/export/positions.csv, /export/proposals.csv, /export/chairs.csv, /export/memberships.csv and "
+        "/export/meetings.csv)."
     )
 
 

@@ -108,15 +108,16 @@ class Column:
         return descriptor
 
 
-def column(name, description, value=None, *, constraints=None, imported=None):
+def column(name, description, value=None, *, constraints=None, imported=None, type="string"):
     """A column of `value`: a field path (by default its name) or a rule (Field, PartialDate, ...).
 
     Without `constraints`, a Field's or PartialDate's type and constraints are read from its model
-    field when the column joins its `Columns`; any other rule is text that may be empty.
+    field when the column joins its `Columns`; any other rule is of `type` (text unless told) and may
+    be empty.
     """
     value = name if value is None else value
     value = Field(value) if isinstance(value, str) else value
-    return Column(name, description, value, constraints=constraints, imported=imported)
+    return Column(name, description, value, type=type, constraints=constraints, imported=imported)
 
 
 def _model_field(model, path):

@@ -79,14 +79,26 @@ framework: `frictionless validate datapackage.json`.
 ## Conventions
 
 - CSV as in RFC 4180, UTF-8, comma-separated, a header row, CRLF line ends.
-- Identifiers are natural keys: a participant's `code`; the `slug` of a meeting, issue, person or source.
-  An agenda item is identified by (`meeting_slug`, `issue_slug`); a position has an `id`.
+- Identifiers are natural keys: a participant's `code`; the `slug` of a meeting, issue, person, source or
+  working body. An agenda item is identified by (`meeting_slug`, `issue_slug`); a proposal by
+  (`meeting_slug`, `issue_slug`, `proposal`), and each account of how it was decided by its `account`
+  number among them; a chair by (`year`, `role`, `body`, `participant_code`, `person_slug`); a membership
+  event by (`participant_code`, `event`, `date`); a position has an `id`.
 - Dates are written at the precision the sources give: `2024-11-12`, `2024-11` or `2024`; the
   `*_precision` column next to them says which (`day`, `month`, `year`).
-- Kinds, statuses, outcomes, stances and attributions are stored codes, e.g. `no_consensus`, `blocks`.
+- Kinds, statuses, outcomes, stages, results, stances, evidence and acts are stored codes, e.g.
+  `no_consensus`, `blocks`, `inferred`.
+- A proposal has a row in `proposals.csv` per account of how it was decided: one where the sources
+  agree, one each where they disagree. A proposal with no account has one row, its account columns empty.
+- A position answers a proposal (`proposal`, `stage`), or it is an act that answers none (`act`: a
+  walk-out, a boycott, a statement), whose issue, outcome and proposal columns are empty, and whose
+  meeting columns are empty when it was aimed at a working body at no meeting. `evidence` says whether
+  the quote states the position, is read as it (the note says how), or the source is cited with no quote.
 - Booleans are `true` or `false`. An empty cell means unknown or none.
 - `meetings.csv` lists a meeting's sources by slug, joined with `; `; `meeting_sources.csv` has the same
-  links one per row. A position's `reported_by` is the reporting participant's name, or else the outlet.
+  links one per row. `proposals.csv`, `chairs.csv` and `memberships.csv` list their sources (and a
+  proposal's proposers, by code) the same way. A position's `reported_by` is the reporting participant's
+  name, or else the outlet; `reported_by_person` the slug of the person who reported it.
 - Spreadsheet formula guard: a cell whose text begins with `=`, `+`, `-`, `@`, a tab, a carriage return,
   a line feed or a NUL has a single quote (`'`) put before it, so that a spreadsheet shows it as text.
   Remove that first `'` to get the original text back.

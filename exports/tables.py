@@ -9,10 +9,11 @@ the fixtures use. Dates are written at their known precision (meetings.dates).
 """
 
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 
+from governance.models import Chair, MembershipEvent, WorkingBody
 from meetings.models import Meeting, Participant, Person, Source
-from positions.models import AgendaItem, Issue, Position
+from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount
 
 from .columns import EXACT, STRIPPED, Columns, Computed, FirstOf, ForeignKey, PartialDate, Table, column
 
@@ -46,23 +47,32 @@ class _JoinedText(models.Aggregate):
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
 
 
+def _joined_links(relation, outer, value_path, name):
+    """{name: the `value_path` values of a many-to-many `relation` (e.g. Meeting.sources) of the row
+    whose key is `outer`, joined with '; '}.
+
+    The values are aggregated in the database, in a correlated subquery, rather than prefetched: one
+    query whatever the number of rows (a prefetch with .iterator() runs one extra query per chunk),
+    nothing held in memory beyond the current chunk, and no duplicates when the caller's queryset was
+    filtered through another multi-valued relation (an annotate() over a join would count each value
+    once per joined row).
+    """
+    owner = relation.field.m2m_field_name()
+    links = relation.through.objects.filter(**{f"{owner}_id": OuterRef(outer)}).order_by()
+    return {name: Subquery(links.values(f"{owner}_id").annotate(joined=_JoinedText(value_path)).values("joined"))}
+
+
 def _source_slugs():
-    # Meeting sources are many-to-many. The slugs are aggregated in the database, in a correlated
-    # subquery, rather than prefetched: one query whatever the number of rows (a prefetch with
-    # .iterator() runs one extra query per chunk), nothing held in memory beyond the current chunk,
-    # and no duplicates when the caller's queryset was filtered through another multi-valued
-    # relation (an annotate() over a join would count each source once per joined row).
-    links = Meeting.sources.through.objects.filter(meeting_id=OuterRef("pk")).order_by()
-    return {
-        "export_source_slugs": Subquery(
-            links.values("meeting_id").annotate(slugs=_JoinedText("source__slug")).values("slugs")
-        )
-    }
+    return _joined_links(Meeting.sources, "pk", "source__slug", "export_source_slugs")
 
 
 def sorted_slugs(joined):
-    # A slug cannot contain ";" or a space, so splitting on the separator is safe.
+    # A slug or a participant code cannot contain ";" or a space, so splitting on the separator is safe.
     return SEPARATOR.join(sorted(joined.split(SEPARATOR))) if joined else ""
+
+
+def as_fetched(value):
+    return value
 
 
 # --- meetings ------------------------------------------------------------------------------------
@@ -188,12 +198,231 @@ POSITION_COLUMNS = Columns(
     column("source_slug", "The source's slug (sources.csv).", "source__slug", imported=STRIPPED),
     column("source_location", "Where in the source, e.g. 'paragraph 4'.", imported=EXACT),
     column("note", "Context a reader needs, e.g. how a stance is inferred.", imported=EXACT),
+    # Issue 13: what a stance answers, and the strength of its evidence.
+    column(
+        "proposal",
+        "What the stance answers, in the proposal's words (proposals.csv); empty for an act.",
+        "proposal__text",
+        imported=EXACT,
+    ),
+    column(
+        "stage",
+        "The proposal's stage: agenda (whether to take the matter up), decision (the substance) or "
+        "communique (the wording of the meeting's final text).",
+        "proposal__stage",
+        imported=STRIPPED,
+    ),
+    column(
+        "evidence",
+        "quoted (the quote states it), inferred (a reading of the quote; the note says how) or cited "
+        "(the source is cited, no quote is stored).",
+        imported=STRIPPED,
+    ),
+    column(
+        "act",
+        "For an act that answers no proposal: walk_out, boycott or statement. An act has no issue, "
+        "proposal or outcome.",
+        imported=STRIPPED,
+    ),
+    column(
+        "working_body",
+        "Slug of the committee or working group an act is aimed at (working_bodies.csv).",
+        "working_body__slug",
+        imported=STRIPPED,
+    ),
+    column(
+        "reported_by_person",
+        "For a reported position: slug of the person who reported it, where named (people.csv).",
+        "reported_by_person__slug",
+        imported=STRIPPED,
+    ),
 )
 
 
 def position_rows(queryset):
     """(header, rows) for positions.csv, in the queryset's order. One query."""
     return POSITION_COLUMNS.rows(queryset)
+
+
+# --- proposals: a row per account of how a proposal was decided ------------------------------------
+
+
+def _proposers():
+    return _joined_links(ProposalAccount.proposed_by, "accounts__id", "participant__code", "export_proposed_by")
+
+
+def _account_sources():
+    return _joined_links(ProposalAccount.sources, "accounts__id", "source__slug", "export_account_sources")
+
+
+def _account_number():
+    # The account's place among its proposal's accounts, as entered: counted over all of them, so a
+    # filter on the result does not renumber the accounts it keeps.
+    earlier = ProposalAccount.objects.filter(proposal_id=OuterRef("pk"), pk__lte=OuterRef("accounts__id")).order_by()
+    return {"export_account": Subquery(earlier.values("proposal_id").annotate(n=Count("pk")).values("n"))}
+
+
+PROPOSAL_COLUMNS = Columns(
+    Proposal,
+    # The first 12 columns are a public contract, in this order; add new ones at the end.
+    column("meeting_slug", "The meeting (meetings.csv).", "agenda_item__meeting__slug", imported=STRIPPED),
+    column(
+        "issue_slug",
+        "The issue (issues.csv) of the agenda item the proposal was put under.",
+        "agenda_item__issue__slug",
+        imported=STRIPPED,
+    ),
+    column(
+        "proposal", "What was put to the meeting, worded so that 'supports' has one meaning.", "text", imported=EXACT
+    ),
+    column(
+        "stage",
+        "agenda (whether to take the matter up), decision (the substance) or communique (the wording of "
+        "the meeting's final text).",
+        imported=STRIPPED,
+    ),
+    column(
+        "decided_by",
+        "consensus, vote or written_procedure; empty where no source says.",
+        "accounts__decided_by",
+        imported=STRIPPED,
+    ),
+    column(
+        "result",
+        "adopted, blocked, no_consensus, rejected (a vote lost), withdrawn, deferred, not_taken_up "
+        "or pending; empty where no source reports it.",
+        "accounts__result",
+        imported=STRIPPED,
+    ),
+    column(
+        "proposed_by",
+        f"Codes of the participants who proposed it (participants.csv), sorted, joined with '{SEPARATOR}'.",
+        Computed(sorted_slugs, ("export_proposed_by",), _proposers),
+        imported=STRIPPED,
+    ),
+    column("votes_for", "Where a vote was held: the votes for.", "accounts__votes_for", imported=STRIPPED),
+    column("votes_against", "Where a vote was held: the votes against.", "accounts__votes_against", imported=STRIPPED),
+    column("abstentions", "Where a vote was held: the abstentions.", "accounts__abstentions", imported=STRIPPED),
+    column(
+        "result_note",
+        "Conditions attached to the result, and what the sources say of it.",
+        "accounts__result_note",
+        imported=EXACT,
+    ),
+    column(
+        "sources",
+        f"Slugs of the sources of this account (sources.csv), sorted, joined with '{SEPARATOR}'.",
+        Computed(sorted_slugs, ("export_account_sources",), _account_sources),
+        imported=STRIPPED,
+    ),
+    # Further columns.
+    column(
+        "inferred",
+        "True when how it was decided, its result or its proposers are a reading of the sources rather "
+        "than their words (result_note says how).",
+        "accounts__inferred",
+        imported=STRIPPED,
+    ),
+    column(
+        "account",
+        "The account's number among the proposal's accounts (1, 2, …): one where the sources agree, one per "
+        "account where they disagree. Empty for a proposal with no account, whose account columns are empty.",
+        Computed(as_fetched, ("export_account",), _account_number),
+        type="integer",
+        constraints={"minimum": 1},
+        imported=STRIPPED,
+    ),
+)
+
+
+def proposal_listing(queryset):
+    """Proposals as proposals.csv lists them: a row per account (its columns empty for a proposal with
+    none), in the queryset's order and then the accounts' as entered."""
+    return queryset.order_by(*queryset.query.order_by, "accounts__id")
+
+
+def proposal_rows(queryset):
+    """(header, rows) for proposals.csv over a proposal_listing() queryset. One query."""
+    return PROPOSAL_COLUMNS.rows(queryset)
+
+
+# --- chairs and membership ------------------------------------------------------------------------
+
+
+def _chair_sources():
+    return _joined_links(Chair.sources, "pk", "source__slug", "export_source_slugs")
+
+
+def _membership_sources():
+    return _joined_links(MembershipEvent.sources, "pk", "source__slug", "export_source_slugs")
+
+
+CHAIR_COLUMNS = Columns(
+    Chair,
+    # The first 6 columns are a public contract, in this order; add new ones at the end.
+    column("year", "The year chaired.", imported=STRIPPED),
+    column("role", "chair or vice_chair.", imported=STRIPPED),
+    column(
+        "participant_code",
+        "The chairing participant's code (participants.csv).",
+        "participant__code",
+        imported=STRIPPED,
+    ),
+    column("participant", "The chairing participant's name.", "participant__name", imported=STRIPPED),
+    column("person", "The person who chaired, where a source names them.", "person__name", imported=STRIPPED),
+    column(
+        "sources",
+        f"Slugs of the sources of this account (sources.csv), sorted, joined with '{SEPARATOR}'.",
+        Computed(sorted_slugs, ("export_source_slugs",), _chair_sources),
+        imported=STRIPPED,
+    ),
+    # Further columns.
+    column(
+        "body",
+        "Slug of the committee or working group chaired (working_bodies.csv); empty for the KP itself.",
+        "body__slug",
+        imported=STRIPPED,
+    ),
+    column("inferred", "True when no source states it in words (the note says how it is read).", imported=STRIPPED),
+    column("note", "What the sources say, and where they differ.", imported=EXACT),
+    column("person_slug", "The person's slug (people.csv).", "person__slug", imported=STRIPPED),
+)
+
+
+def chair_rows(queryset):
+    """(header, rows) for chairs.csv, in the queryset's order. One query."""
+    return CHAIR_COLUMNS.rows(queryset)
+
+
+MEMBERSHIP_COLUMNS = Columns(
+    MembershipEvent,
+    # The first 6 columns are a public contract, in this order; add new ones at the end.
+    column("participant_code", "The participant's code (participants.csv).", "participant__code", imported=STRIPPED),
+    column("participant", "The participant's name.", "participant__name", imported=STRIPPED),
+    column(
+        "event",
+        "admitted, withdrew, suspended, readmitted, restrictions_imposed or restrictions_lifted.",
+        imported=STRIPPED,
+    ),
+    column(
+        "date", "When, at the precision in date_precision.", PartialDate("date", "date_precision"), imported=STRIPPED
+    ),
+    column("note", "Conditions and reasons, in the sources' terms or our own words.", imported=EXACT),
+    column(
+        "sources",
+        f"Slugs of the sources of this account (sources.csv), sorted, joined with '{SEPARATOR}'.",
+        Computed(sorted_slugs, ("export_source_slugs",), _membership_sources),
+        imported=STRIPPED,
+    ),
+    # Further columns.
+    column("date_precision", "How precisely the sources date it.", imported=STRIPPED),
+    column("inferred", "True when no source states it in words (the note says how it is read).", imported=STRIPPED),
+)
+
+
+def membership_rows(queryset):
+    """(header, rows) for memberships.csv, in the queryset's order. One query."""
+    return MEMBERSHIP_COLUMNS.rows(queryset)
 
 
 # --- matrix.csv: a row per participant, then a column per issue (or meeting) ---------------------
@@ -277,6 +506,14 @@ SOURCE_TEXT_COLUMNS = Columns(
     column("text", "The document's full text, verbatim."),
 )
 
+WORKING_BODY_COLUMNS = Columns(
+    WorkingBody,
+    column("slug", "The working body's identifier."),
+    column("name", "Its name, e.g. the Committee on Rules and Procedures."),
+    column("kind", "committee, working_group or other."),
+    column("description", "What it does."),
+)
+
 MEETING_SOURCE_COLUMNS = Columns(
     Meeting.sources.through,
     column("meeting_slug", "The meeting (meetings.csv).", "meeting__slug"),
@@ -337,19 +574,67 @@ PACKAGE_TABLES = (
         ),
     ),
     Table(
+        "proposals",
+        "Proposals",
+        "What was put to each meeting under an agenda item, at which stage, and each account of how it was "
+        "decided (one where the sources agree, one per account where they disagree).",
+        PROPOSAL_COLUMNS,
+        ("meeting_slug", "issue_slug", "proposal", "account"),
+        lambda: proposal_listing(Proposal.objects.chronological()),
+        (ForeignKey(("meeting_slug", "issue_slug"), "agenda_items", ("meeting_slug", "issue_slug")),),
+    ),
+    Table(
         "positions",
         "Positions",
-        "Who supported, opposed or blocked which agenda item, with the quote and source that show it.",
+        "Who supported, opposed or blocked which proposal, and acts outside any proposal (walk-outs, boycotts, "
+        "statements), with the quote and source that show it and the strength of that evidence.",
         POSITION_COLUMNS,
         ("id",),
         lambda: Position.objects.chronological(),
         (
-            ForeignKey(("meeting_slug", "issue_slug"), "agenda_items", ("meeting_slug", "issue_slug")),
+            # An act at a meeting has a meeting and no issue: a key over (meeting_slug, issue_slug) or
+            # over the proposal would be half empty, which Table Schema takes as a value to find.
+            ForeignKey(("meeting_slug",), "meetings", ("slug",)),
+            ForeignKey(("issue_slug",), "issues", ("slug",)),
             ForeignKey(("participant_code",), "participants", ("code",)),
             ForeignKey(("reported_by_code",), "participants", ("code",)),
             ForeignKey(("speaker_slug",), "people", ("slug",)),
             ForeignKey(("source_slug",), "sources", ("slug",)),
+            ForeignKey(("working_body",), "working_bodies", ("slug",)),
+            ForeignKey(("reported_by_person",), "people", ("slug",)),
         ),
+    ),
+    Table(
+        "working_bodies",
+        "Working bodies",
+        "Committees and working groups of the KP: what chairs.csv's body and positions.csv's working_body name.",
+        WORKING_BODY_COLUMNS,
+        ("slug",),
+        lambda: WorkingBody.objects.order_by("slug"),
+    ),
+    Table(
+        "chairs",
+        "Chairs",
+        "Who chaired (or was vice-chair of) the KP or one of its working bodies each year; two rows for a year "
+        "and role are two accounts that disagree.",
+        CHAIR_COLUMNS,
+        ("year", "role", "body", "participant_code", "person_slug"),
+        lambda: Chair.objects.chronological(),
+        (
+            ForeignKey(("participant_code",), "participants", ("code",)),
+            ForeignKey(("person_slug",), "people", ("slug",)),
+            ForeignKey(("body",), "working_bodies", ("slug",)),
+        ),
+    ),
+    Table(
+        "memberships",
+        "Membership events",
+        "Dated changes in a participant's standing: admitted, withdrew, suspended, readmitted, restrictions "
+        "imposed or lifted.",
+        MEMBERSHIP_COLUMNS,
+        ("participant_code", "event", "date"),
+        lambda: MembershipEvent.objects.chronological(),
+        (ForeignKey(("participant_code",), "participants", ("code",)),),
     ),
     Table(
         "sources",

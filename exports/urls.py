@@ -7,6 +7,9 @@ app_name = "exports"
 urlpatterns = [
     path("meetings.csv", views.meetings_csv, name="meetings-csv"),
     path("positions.csv", views.positions_csv, name="positions-csv"),
+    path("proposals.csv", views.proposals_csv, name="proposals-csv"),
+    path("chairs.csv", views.chairs_csv, name="chairs-csv"),
+    path("memberships.csv", views.memberships_csv, name="memberships-csv"),
     path("matrix.csv", views.matrix_csv, name="matrix-csv"),
     path("kptracker-data.zip", views.data_package, name="data-package"),
 ]

@@ -1,7 +1,8 @@
 """The CSV exports of every view and the whole-dataset package.
 
 Each CSV export takes the same query parameters as its page and runs them through the same
-FilterSet, so the file holds exactly the rows the page shows, unpaginated.
+FilterSet, so the file holds exactly the rows the page shows, unpaginated. proposals.csv, chairs.csv
+and memberships.csv have FilterSets of their own (exports.filters), built from the same parts.
 """
 
 from django.db import connection
@@ -10,17 +11,19 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from governance.models import Chair, MembershipEvent
 from kptracker.params import Parameters
 from meetings.models import Meeting
 from pages.filters import MatrixFilter, MeetingFilter, PositionFilter
 from pages.selectors import blocking_matrix
-from positions.models import Position
+from positions.models import Position, Proposal
 
 from .csvwriter import csv_response, csv_stream_response, dated_filename
+from .filters import ChairFilter, MembershipFilter, ProposalFilter
 from .package import stream_package_zip
 from .pgcopy import stream_position_copy
 from .sqlcsv import stream_position_sqlite
-from .tables import matrix_rows, meeting_rows
+from .tables import chair_rows, matrix_rows, meeting_rows, membership_rows, proposal_listing, proposal_rows
 
 
 def bad_parameters_response(errors):
@@ -55,6 +58,31 @@ def positions_csv(request):
         return bad_filter_response(filterset)
     stream = stream_position_copy if connection.vendor == "postgresql" else stream_position_sqlite
     return csv_stream_response("kptracker-positions", stream(filterset.qs))
+
+
+@require_safe
+def proposals_csv(request):
+    """A row per account of how a proposal was decided; a proposal with no account has one row."""
+    filterset = ProposalFilter(request.GET, queryset=proposal_listing(Proposal.objects.chronological()))
+    if not filterset.is_valid():
+        return bad_filter_response(filterset)
+    return csv_response("kptracker-proposals", *proposal_rows(filterset.qs))
+
+
+@require_safe
+def chairs_csv(request):
+    filterset = ChairFilter(request.GET, queryset=Chair.objects.chronological())
+    if not filterset.is_valid():
+        return bad_filter_response(filterset)
+    return csv_response("kptracker-chairs", *chair_rows(filterset.qs))
+
+
+@require_safe
+def memberships_csv(request):
+    filterset = MembershipFilter(request.GET, queryset=MembershipEvent.objects.chronological())
+    if not filterset.is_valid():
+        return bad_filter_response(filterset)
+    return csv_response("kptracker-memberships", *membership_rows(filterset.qs))
 
 
 @require_safe

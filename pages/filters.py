@@ -139,26 +139,43 @@ MAX_SEARCH_LENGTH = 200
 
 
 class PositionFilter(YearRangeFilterSet):
-    """The position list: meeting, issue, participant, stance, attribution, years and free text over quotes."""
+    """The position list: meeting, issue, participant, stance, attribution, years, free text over quotes,
+    the proposal's stage, the evidence and the act."""
 
     date_field = "meeting__start_date"
 
     meeting = meeting_choice_filter(field_name="meeting")
     issue = issue_choice_filter(field_name="agenda_item__issue")
     participant = participant_choice_filter(field_name="participant")
+    # distinct=False: a position's own field (or its proposal's) repeats no row, and DISTINCT would add the
+    # ordering's columns to the SELECT that positions.csv's COPY writes out on PostgreSQL.
     stance = django_filters.MultipleChoiceFilter(
-        choices=Stance.choices, label="Stance", widget=forms.CheckboxSelectMultiple
+        choices=Stance.choices, label="Stance", widget=forms.CheckboxSelectMultiple, distinct=False
     )
     attribution = django_filters.ChoiceFilter(choices=Attribution.choices, label="Attribution", empty_label="any")
     kind = meeting_kind_filter(field_name="meeting__kind")
     q = django_filters.CharFilter(
         method="search_quotes", label="Words in the quote", max_length=MAX_SEARCH_LENGTH, strip=True
     )
+    stage = django_filters.MultipleChoiceFilter(
+        field_name="proposal__stage",
+        choices=Stage.choices,
+        label="Stage",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    evidence = django_filters.MultipleChoiceFilter(
+        choices=Evidence.choices, label="Evidence", widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+    act = django_filters.ChoiceFilter(choices=Position.act.field.choices, label="Act", empty_label="any")
 
     class Meta:
         model = Position
         form = YearRangeForm
-        fields = ["meeting", "issue", "participant", "stance", "attribution", "kind", "year_from", "year_to", "q"]
+        fields = [
+            "meeting", "issue", "participant", "stance", "attribution", "kind", "year_from", "year_to", "q",
+            "stage", "evidence", "act",
+        ]  # fmt: skip
 
     def search_quotes(self, queryset, name, value):
         """Full-text search on PostgreSQL (English stemming, web-search syntax); contains-search on SQLite."""

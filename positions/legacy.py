@@ -22,16 +22,26 @@ RESULTS = {
 
 def default_proposal(item):
     """The proposal standing for an agenda item where nothing finer is known (as in migration 0005)."""
-    stage = Stage.AGENDA if item.outcome == "not_discussed" else Stage.DECISION
     proposal, created = Proposal.objects.get_or_create(
-        agenda_item=item, text=item.issue.title, defaults={"stage": stage}
+        agenda_item=item, text=item.issue.title, defaults={"stage": default_stage(item)}
     )
-    if created and item.outcome:
-        note = item.outcome_note
-        if item.outcome == "noted":
-            note = f"The outcome was recorded as 'noted'. {note}".strip()
-        ProposalAccount.objects.create(proposal=proposal, result=RESULTS.get(item.outcome, ""), result_note=note)
+    if created and (account := default_account(proposal, item)):
+        account.save()
     return proposal
+
+
+def default_stage(item):
+    return Stage.AGENDA if item.outcome == "not_discussed" else Stage.DECISION
+
+
+def default_account(proposal, item):
+    """The account a new default proposal gets from its item's outcome (unsaved); None without an outcome."""
+    if not item.outcome:
+        return None
+    note = item.outcome_note
+    if item.outcome == "noted":
+        note = f"The outcome was recorded as 'noted'. {note}".strip()
+    return ProposalAccount(proposal=proposal, result=RESULTS.get(item.outcome, ""), result_note=note)
 
 
 def carry_over_old_position(sender, instance, raw=False, **kwargs):

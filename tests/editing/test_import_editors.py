@@ -138,8 +138,8 @@ def test_a_change_is_shown_as_before_and_after(kp_data, client, admin_client_log
     reader = csv.DictReader(io.StringIO(export(client, "/export/positions.csv")))
     rows = list(reader)
     rows[0]["note"] = "A note added in a spreadsheet"
-    old_quote = rows[0]["quote"]
-    rows[0]["quote"] = old_quote + " (abridged)"
+    old_location = rows[0]["source_location"]
+    rows[0]["source_location"] = "paragraph 99"
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=reader.fieldnames)
     writer.writeheader()
@@ -150,12 +150,36 @@ def test_a_change_is_shown_as_before_and_after(kp_data, client, admin_client_log
     out, error = run(write(tmp_path, "p.csv", buffer.getvalue()), "--dry-run")
     assert error is None, out
     (line,) = [text for text in out.splitlines() if text.startswith("line 2: change")]
-    assert f'quote: "{old_quote}" → "{old_quote} (abridged)"' in line
+    assert f'source_location: "{old_location}" → "paragraph 99"' in line
     assert f'note: "{old_note}" → "A note added in a spreadsheet"' in line
 
     html = upload(admin_client_logged_in, buffer.getvalue()).content.decode()
     assert "<code>note</code>:" in html and "A note added in a spreadsheet" in html
-    assert "<code>quote</code>:" in html and "(abridged)" in html
+    assert "<code>source_location</code>:" in html and "paragraph 99" in html
+
+
+def test_other_words_are_another_statement_not_a_change(kp_data, client, tmp_path):
+    """Several statements of one participant with one stance in one source are allowed: a row's quote is
+    part of which statement it is, so edited words add a statement and leave the first as it was."""
+    reader = csv.DictReader(io.StringIO(export(client, "/export/positions.csv")))
+    rows = list(reader)
+    rows[0]["quote"] += " (abridged)"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=reader.fieldnames)
+    writer.writeheader()
+    writer.writerows(rows)
+    out, error = run(write(tmp_path, "p.csv", buffer.getvalue()))
+    assert error is None, out
+    assert f"1 to create, 0 to change, {len(rows) - 1} unchanged" in out, out
+    first = Position.objects.get(pk=rows[0]["id"])
+    added = Position.objects.get(quote=rows[0]["quote"])
+    assert first.quote != added.quote
+    assert (added.proposal, added.participant, added.stance, added.source) == (
+        first.proposal,
+        first.participant,
+        first.stance,
+        first.source,
+    )
 
 
 @pytest.mark.parametrize("kind", ["meetings", "positions"])

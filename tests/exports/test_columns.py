@@ -16,7 +16,15 @@ from django.urls import reverse
 from editing.importing import IMPORTS
 from exports.columns import Columns, Computed, column
 from exports.sqlcsv import position_csv_values
-from exports.tables import MATRIX_COLUMNS, MEETING_COLUMNS, PACKAGE_TABLES, POSITION_COLUMNS
+from exports.tables import (
+    CHAIR_COLUMNS,
+    MATRIX_COLUMNS,
+    MEETING_COLUMNS,
+    MEMBERSHIP_COLUMNS,
+    PACKAGE_TABLES,
+    POSITION_COLUMNS,
+    PROPOSAL_COLUMNS,
+)
 from meetings.dates import (
     PARTIAL_DATE_PATTERN,
     DatePrecision,
@@ -43,16 +51,26 @@ def package_fields(client):
     return {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
 
 
-@pytest.mark.parametrize(("kind", "columns"), [("meetings", MEETING_COLUMNS), ("positions", POSITION_COLUMNS)])
+# Each imported file: its columns, and the admin's name of the model whose list page has its import.
+IMPORTED_FILES = [
+    ("meetings", MEETING_COLUMNS, "meetings_meeting"),
+    ("positions", POSITION_COLUMNS, "positions_position"),
+    ("proposals", PROPOSAL_COLUMNS, "positions_proposal"),
+    ("chairs", CHAIR_COLUMNS, "governance_chair"),
+    ("memberships", MEMBERSHIP_COLUMNS, "governance_membershipevent"),
+]
+
+
+@pytest.mark.parametrize(("kind", "columns", "admin_name"), IMPORTED_FILES)
 def test_export_header_package_schema_and_import_columns_are_one_sequence(
-    kind, columns, client, admin_client_logged_in, kp_data
+    kind, columns, admin_name, client, admin_client_logged_in, kp_data
 ):
     names = list(columns.names)
     assert header_of(client.get(f"/export/{kind}.csv")) == names
     assert package_fields(client)[kind] == names
-    template = admin_client_logged_in.get(reverse(f"admin:{kind}_{kind[:-1]}_import_template"))
+    template = admin_client_logged_in.get(reverse(f"admin:{admin_name}_import_template"))
     assert header_of(template) == names
-    guide = admin_client_logged_in.get(reverse(f"admin:{kind}_{kind[:-1]}_import")).context["columns"]
+    guide = admin_client_logged_in.get(reverse(f"admin:{admin_name}_import")).context["columns"]
     assert [name for name, _description, _read in guide] == names
     assert {name for name, _description, read in guide if read} == columns.imported
     assert IMPORTS[kind].free_text <= columns.imported
@@ -121,7 +139,7 @@ def test_the_sqlite_record_has_a_cell_per_declared_column(kp_data):
     assert {len(row) for row in rows} == {len(POSITION_COLUMNS)}
 
 
-@pytest.mark.parametrize(("kind", "columns"), [("meetings", MEETING_COLUMNS), ("positions", POSITION_COLUMNS)])
+@pytest.mark.parametrize(("kind", "columns"), [(kind, columns) for kind, columns, _admin in IMPORTED_FILES])
 def test_every_column_an_importer_reads_by_name_is_declared_as_imported(kind, columns):
     """What a column means on import is the importer's; its name must still be one the file declares."""
     importer = IMPORTS[kind]

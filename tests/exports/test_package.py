@@ -172,15 +172,31 @@ def test_keys_and_foreign_keys_use_natural_keys(package):
     assert keys["sources"] == ["slug"]
     assert keys["agenda_items"] == ["meeting_slug", "issue_slug"]
     assert keys["positions"] == ["id"]
-    position_fks = {
-        tuple(fk["fields"]): fk["reference"] for fk in resource(descriptor, "positions")["schema"]["foreignKeys"]
-    }
-    assert position_fks[("meeting_slug", "issue_slug")] == {
-        "resource": "agenda_items",
-        "fields": ["meeting_slug", "issue_slug"],
-    }
+    assert keys["proposals"] == ["meeting_slug", "issue_slug", "proposal", "account"]
+    assert keys["chairs"] == ["year", "role", "body", "participant_code", "person_slug"]
+    assert keys["memberships"] == ["participant_code", "event", "date"]
+    assert keys["working_bodies"] == ["slug"]
+
+    def foreign_keys(name):
+        return {tuple(fk["fields"]): fk["reference"] for fk in resource(descriptor, name)["schema"]["foreignKeys"]}
+
+    position_fks = foreign_keys("positions")
+    # An act at a meeting has no issue: a key over (meeting_slug, issue_slug) would be half empty.
+    assert position_fks[("meeting_slug",)] == {"resource": "meetings", "fields": ["slug"]}
+    assert position_fks[("issue_slug",)] == {"resource": "issues", "fields": ["slug"]}
     assert position_fks[("participant_code",)] == {"resource": "participants", "fields": ["code"]}
     assert position_fks[("source_slug",)] == {"resource": "sources", "fields": ["slug"]}
+    assert position_fks[("working_body",)] == {"resource": "working_bodies", "fields": ["slug"]}
+    assert position_fks[("reported_by_person",)] == {"resource": "people", "fields": ["slug"]}
+    assert foreign_keys("proposals") == {
+        ("meeting_slug", "issue_slug"): {"resource": "agenda_items", "fields": ["meeting_slug", "issue_slug"]}
+    }
+    assert foreign_keys("chairs") == {
+        ("participant_code",): {"resource": "participants", "fields": ["code"]},
+        ("person_slug",): {"resource": "people", "fields": ["slug"]},
+        ("body",): {"resource": "working_bodies", "fields": ["slug"]},
+    }
+    assert foreign_keys("memberships") == {("participant_code",): {"resource": "participants", "fields": ["code"]}}
 
 
 def test_enums_are_the_models_choices(package):
@@ -200,7 +216,13 @@ def test_database_rules_become_constraints(package):
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     assert field_constraints(descriptor, "participants", "name") == {"required": True, "unique": True}
     assert field_constraints(descriptor, "issues", "title") == {"required": True, "unique": True}
-    assert field_constraints(descriptor, "positions", "quote") == {"required": True}
+    assert field_constraints(descriptor, "positions", "quote") == {}  # empty when the evidence is cited
+    assert field_constraints(descriptor, "positions", "evidence")["required"] is True
+    assert field_constraints(descriptor, "proposals", "proposal") == {"required": True}
+    assert field_constraints(descriptor, "proposals", "account") == {"minimum": 1}
+    assert "required" not in field_constraints(descriptor, "proposals", "result")  # a proposal with no account
+    assert field_constraints(descriptor, "chairs", "year") == {"required": True}
+    assert field_constraints(descriptor, "memberships", "date")["required"] is True
     assert "required" not in field_constraints(descriptor, "meetings", "end_date")
     assert "unique" not in field_constraints(descriptor, "positions", "meeting_slug")
     (is_virtual,) = [f for f in resource(descriptor, "meetings")["schema"]["fields"] if f["name"] == "is_virtual"]

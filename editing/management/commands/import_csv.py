@@ -2,12 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from editing.importing import ImportFileError, report_lines, run_import
+from editing.importing import IMPORTS, ImportFileError, report_lines, run_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import meetings or positions from a CSV in the columns of /export/meetings.csv or /export/positions.csv. "
+        "Import meetings, positions, proposals, chairs or membership events from a CSV in the columns of the "
+        "matching export (/export/meetings.csv, positions.csv, proposals.csv, chairs.csv, memberships.csv). "
         "All rows or none: any invalid row changes nothing. Every error is reported, with its file line "
         "(the header is line 1). Exit status 1 on any error. The file is read in chunks: any size will do."
     )
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The CSV file (UTF-8).")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; change nothing.")
-        parser.add_argument("--kind", choices=["meetings", "positions"], help="What the file holds (detected).")
+        parser.add_argument("--kind", choices=list(IMPORTS), help="What the file holds (detected).")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
