@@ -64,13 +64,16 @@ def test_f1_russia_2021_supports_putting_the_definition_on_the_agenda_not_wideni
     assert BLOC & codes(widening.positions.filter(stance="supports")) == {"EU"}
     assert codes(widening.positions.filter(stance="blocks")) == NAMED_IN_2021
     # And the 2024 sentence on Russia's use of the definition is not turned into a 2021 stance.
-    assert not Position.objects.filter(participant__code="RUS", source__slug=S004, meeting__start_date__year=2021).exists()
+    assert not Position.objects.filter(
+        participant__code="RUS", source__slug=S004, meeting__start_date__year=2021
+    ).exists()
 
 
 def test_f2_the_car_decision_of_november_2024_is_the_lifting_of_the_restrictions():
     (lifting,) = proposals(DXB24P, "car-export-restrictions")
     assert lifting.text == (
-        "Lift the Central African Republic's rough diamond export restrictions, subject to continued enhanced vigilance measures"
+        "Lift the Central African Republic's rough diamond export restrictions, "
+        "subject to continued enhanced vigilance measures"
     )
     assert lifting.stage == "decision"
     (account,) = lifting.accounts.all()
@@ -143,14 +146,19 @@ def test_f4_the_us_and_uk_boycott_the_working_bodies_russia_chaired():
 
 def test_f5_the_2022_and_2023_blocks_are_inferred_and_the_2024_block_is_quoted():
     third_year = Position.objects.filter(
-        participant__code="RUS", stance="blocks", source__slug=S004, quote__startswith="Unfortunately for the third year in a row"
+        participant__code="RUS",
+        stance="blocks",
+        source__slug=S004,
+        quote__startswith="Unfortunately for the third year in a row",
     ).select_related("meeting")
     evidence = {pos.meeting.slug: pos.evidence for pos in third_year}
     assert evidence == {GAB22: "inferred", VFA23: "inferred", DXB24P: "quoted"}
     for pos in third_year.filter(evidence="inferred"):
         assert "third year in a row" in pos.note
     # Counted apart: by evidence, 2024 is the one block stated in words.
-    stated = Position.objects.filter(participant__code="RUS", stance="blocks", evidence="quoted", meeting__kind="plenary")
+    stated = Position.objects.filter(
+        participant__code="RUS", stance="blocks", evidence="quoted", meeting__kind="plenary"
+    )
     assert {pos.meeting.start_date.year for pos in stated.select_related("meeting")} == {2024}
 
 
@@ -172,7 +180,9 @@ def test_f7_the_speaker_is_whose_words_the_quote_is_and_the_reporter_is_apart():
         assert pos.speaker is None, "the article's paraphrase: nobody's own words"
         assert (pos.reported_by.code, pos.reported_by_person.slug) == ("KPCSC", "shamiso-mtisi")
     # Mtisi's own words keep him as the speaker, and as the reporting person when he reports others.
-    own_words = Position.objects.filter(meeting__slug=VIR21, quote__startswith="Despite the efforts of the Russian Federation")
+    own_words = Position.objects.filter(
+        meeting__slug=VIR21, quote__startswith="Despite the efforts of the Russian Federation"
+    )
     assert codes(own_words) == {"EU", "RUS"}
     for pos in own_words:
         assert pos.speaker.slug == pos.reported_by_person.slug == "shamiso-mtisi"
@@ -241,7 +251,9 @@ def test_b3_the_special_session_summaries_keep_zerouki_s_future_tense():
 
 def test_b4_no_car_restrictions_item_at_the_may_2024_intersessional():
     assert not AgendaItem.objects.filter(meeting__slug=DXB24I, issue__slug="car-export-restrictions").exists()
-    concern = Position.objects.get(participant__code="KPCSC", meeting__slug=DXB24I, act="statement", quote__contains="CAR")
+    concern = Position.objects.get(
+        participant__code="KPCSC", meeting__slug=DXB24I, act="statement", quote__contains="CAR"
+    )
     assert "the enduring conflict in CAR" in concern.quote
 
 
@@ -270,7 +282,10 @@ def test_the_chairs_the_issue_names(year, code, person, seed):
 
 
 def test_two_chair_persons_in_2018_and_2019_are_kept_side_by_side():
-    for year, people in [(2018, {"hilde-hardeman", "federica-mogherini"}), (2019, {"alok-vardhan-chaturvedi", "b-b-swain"})]:
+    for year, people in [
+        (2018, {"hilde-hardeman", "federica-mogherini"}),
+        (2019, {"alok-vardhan-chaturvedi", "b-b-swain"}),
+    ]:
         rows = Chair.objects.of_the_kp().filter(year=year, role="chair")
         assert {row.person.slug for row in rows} == people
         assert len({row.participant_id for row in rows}) == 1
@@ -327,7 +342,9 @@ def test_bamenjo_s_statement_for_the_kpcsc():
     ],
 )
 def test_statements_the_record_lacked_are_acts_at_their_meeting(meeting, code, words):
-    acts = Position.objects.filter(meeting__slug=meeting, participant__code=code, act="statement", quote__contains=words)
+    acts = Position.objects.filter(
+        meeting__slug=meeting, participant__code=code, act="statement", quote__contains=words
+    )
     assert acts.count() == 1
 
 

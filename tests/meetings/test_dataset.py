@@ -19,7 +19,17 @@ from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAcco
 pytestmark = pytest.mark.django_db
 
 MODELS = [
-    Participant, Person, Source, Meeting, Issue, AgendaItem, Proposal, ProposalAccount, Position, WorkingBody, Chair,
+    Participant,
+    Person,
+    Source,
+    Meeting,
+    Issue,
+    AgendaItem,
+    Proposal,
+    ProposalAccount,
+    Position,
+    WorkingBody,
+    Chair,
     MembershipEvent,
 ]
 # Models with no natural key: the fixture gives their rows explicit pks (1..N), so that loading twice updates them.
@@ -320,8 +330,9 @@ def test_2021_intersessional(dataset):
 
 def test_civil_society_walks_out_of_the_2023_plenary(dataset):
     # An act on the meeting as a whole, not a stance on the Russia–Ukraine item (issue 13, finding 4).
-    walk_out = Position.objects.get(participant__code="KPCSC", act="walk_out", meeting__slug="2023-11-plenary-victoria-falls",
-                                    evidence="quoted")
+    walk_out = Position.objects.get(
+        participant__code="KPCSC", act="walk_out", meeting__slug="2023-11-plenary-victoria-falls", evidence="quoted"
+    )
     assert walk_out.proposal is None and walk_out.agenda_item is None
     assert walk_out.attribution == "reported"
     assert "walked out" in walk_out.quote
