@@ -218,17 +218,20 @@ class MatrixFilter(YearRangeFilterSet):
         empty_label=None,
         method="filter_show",
     )
+    # distinct=False: each is a column of the row or of its one proposal, so no join repeats a row.
     stage = django_filters.MultipleChoiceFilter(
         field_name="proposal__stage",
         choices=Stage.choices,
         label="Stage",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
         help_text="Kept off the agenda, blocked on the substance, or on the communiqué's wording.",
     )
     evidence = django_filters.MultipleChoiceFilter(
         choices=Evidence.choices,
         label="Evidence",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
         help_text="Inferred blocks are counted apart in each cell.",
     )
 

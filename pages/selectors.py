@@ -45,7 +45,8 @@ def stage_order_expression(field_name="stage"):
 def stance_counts_by_meeting(positions):
     """{meeting_id: {stance: count}} for a queryset of positions, in one aggregate query."""
     counts = defaultdict(dict)
-    rows = positions.order_by().values_list("meeting_id", "stance").annotate(n=Count("id"))
+    # Stances only: an act with none (a statement) is listed on its meeting's page, not counted here.
+    rows = positions.exclude(stance="").order_by().values_list("meeting_id", "stance").annotate(n=Count("id"))
     for meeting_id, stance, n in rows:
         counts[meeting_id][stance] = n
     return counts
@@ -56,6 +57,7 @@ def stance_counts_by_year(positions):
     counts = defaultdict(dict)
     rows = (
         positions.filter(meeting__isnull=False)
+        .exclude(stance="")
         .order_by()
         .annotate(year=ExtractYear("meeting__start_date"))
         .values_list("year", "stance")

@@ -3,6 +3,7 @@
 Run them alone with `pytest -m browser`.
 """
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -71,9 +72,11 @@ CHART_STATE = """canvas => {
 @pytest.mark.parametrize(
     "path,chart_id,positions",
     [
-        ("/", "timeline-chart", {}),
+        # Charts count stances at meetings: an act with no stance (a statement) or no meeting (a
+        # boycott of a committee) is listed, not charted.
+        ("/", "timeline-chart", {"meeting__isnull": False, "stance__gt": ""}),
         ("/issues/russia-ukraine/", "issue-chart", {"agenda_item__issue__slug": "russia-ukraine"}),
-        ("/participants/rus/", "participant-chart", {"participant__code": "RUS"}),
+        ("/participants/rus/", "participant-chart", {"participant__code": "RUS", "stance__gt": ""}),
     ],
 )
 def test_chart_is_drawn_with_the_numbers_of_its_data_and_table(page, problems, path, chart_id, positions):
@@ -106,8 +109,12 @@ def test_matrix_cell_opens_the_positions_it_counts(page, problems):
     russia = page.locator("table.matrix tbody tr").filter(has=page.locator('th a[href="/participants/rus/"]'))
     link = russia.locator(":scope > *").nth(column).locator("a")
     count = int(link.locator(".n").inner_text())
-    named_meetings = link.get_attribute("title").split("; ")
-    assert count == len(named_meetings) > 0
+    # The title names the latest meetings and how many more; readings are counted apart after it.
+    title = re.sub(r" \(\d+ of \d+ inferred.*\)$", "", link.get_attribute("title"))
+    more = re.search(r" and (\d+) more$", title)
+    named_meetings = title[: more.start()].split("; ") if more else title.split("; ")
+    unnamed = int(more.group(1)) if more else 0
+    assert count == len(named_meetings) + unnamed > 0
 
     link.click()
     page.wait_for_url("**/positions/?*")
@@ -116,7 +123,7 @@ def test_matrix_cell_opens_the_positions_it_counts(page, problems):
     rows = page.locator("article.position")
     listed_meetings = rows.locator('header a[href^="/meetings/"]').all_inner_texts()
     assert len(set(listed_meetings)) == count
-    assert sorted(listed_meetings) == sorted(named_meetings)
+    assert set(named_meetings) <= set(listed_meetings)
     for row in rows.all():
         assert row.locator('header a[href="/participants/rus/"]').inner_text() == "Russia"
         assert row.locator(".stance-badge").inner_text() == "blocks"

@@ -1,7 +1,7 @@
 """The "Editors" group: what an editor of the KP record may do in the admin, and nothing more.
 
-Editors keep the record: they add and change meetings, agenda items and positions, and the
-sources and people those cite. The lists that structure every page (participants, issues) and
+Editors keep the record: they add and change meetings, agenda items, proposals with their
+accounts, positions and acts, chairs and membership events, and the sources and people those cite. The lists that structure every page (participants, issues) and
 deleting whole meetings or sources stay with administrators, as do users and groups.
 Run it after `migrate`; it is idempotent and sets the group's permissions to exactly these.
 """
@@ -16,7 +16,14 @@ EDITOR_PERMISSIONS = {
     # The record itself.
     "meetings.meeting": ["add", "change", "view"],
     "positions.agendaitem": ["add", "change", "delete", "view"],
+    "positions.proposal": ["add", "change", "delete", "view"],
+    "positions.proposalaccount": ["add", "change", "delete", "view"],
     "positions.position": ["add", "change", "delete", "view"],
+    # Who chaired what, and participants' standing: dated accounts, each with its sources.
+    "governance.chair": ["add", "change", "delete", "view"],
+    "governance.membershipevent": ["add", "change", "delete", "view"],
+    # The working bodies a boycott can aim at: structure, like the issues, so read only.
+    "governance.workingbody": ["view"],
     # What positions cite: a new statement brings a new source and a new speaker.
     "meetings.source": ["add", "change", "view"],
     "meetings.person": ["add", "change", "view"],
