@@ -1,8 +1,9 @@
 """The "Editors" group: what an editor of the KP record may do in the admin, and nothing more.
 
 Editors keep the record: they add and change meetings, agenda items, proposals with their
-accounts, positions and acts, chairs and membership events, and the sources and people those cite. The lists that structure every page (participants, issues) and
-deleting whole meetings or sources stay with administrators, as do users and groups.
+accounts, positions and acts, chairs and membership events, and the sources and people those
+cite. The lists that structure every page (participants, issues, working bodies) and deleting
+whole meetings or sources stay with administrators, as do users and groups.
 Run it after `migrate`; it is idempotent and sets the group's permissions to exactly these.
 """
 
