@@ -68,29 +68,43 @@ def stance_counts_by_year(positions):
     return dict(sorted(counts.items()))
 
 
-def issue_summaries(participant):
-    """Per issue the participant took a stance on: at how many meetings it took each stance, of the
-    meetings where the issue was raised, readings counted apart. Two aggregate queries.
+# How a stance reads at each stage: "supports taking it up" is not "supports it".
+STAGE_PHRASES = {
+    Stage.AGENDA: "taking it up",
+    Stage.DECISION: "on the substance",
+    Stage.COMMUNIQUE: "on the communiqué's wording",
+}
 
-    [{"issue": {...}, "raised": 3, "stances": [{"stance": "blocks", "label": ..., "meetings": 3,
-    "inferred": 2}, ...]}, ...] by issue title.
+
+def issue_summaries(participant):
+    """Per issue the participant took a stance on: at how many meetings it took each stance at each
+    stage, of the meetings where the issue was raised, readings counted apart. Two aggregate queries.
+
+    [{"issue": {...}, "raised": 3, "stances": [{"stance": "blocks", "label": "blocks taking it up",
+    "meetings": 3, "inferred": 2}, ...]}, ...] by issue title, stances in STANCE_ORDER then stage order.
     """
     rows = (
-        Position.objects.filter(participant=participant, agenda_item__isnull=False)
+        Position.objects.filter(participant=participant, proposal__isnull=False)
         .exclude(stance="")
         .order_by()
-        .values_list("agenda_item__issue_id", "agenda_item__issue__slug", "agenda_item__issue__title", "stance")
+        .values_list(
+            "agenda_item__issue_id",
+            "agenda_item__issue__slug",
+            "agenda_item__issue__title",
+            "proposal__stage",
+            "stance",
+        )
         .annotate(
             meetings=Count("meeting", distinct=True),
             stated=Count("meeting", distinct=True, filter=~Q(evidence=Evidence.INFERRED)),
         )
     )
     issues = {}
-    for issue_id, slug, title, stance, meetings, stated in rows:
+    for issue_id, slug, title, stage, stance, meetings, stated in rows:
         entry = issues.setdefault(issue_id, {"issue": {"slug": slug, "title": title}, "stances": {}})
-        entry["stances"][stance] = {
+        entry["stances"][(stance, stage)] = {
             "stance": stance,
-            "label": STANCE_LABELS[stance],
+            "label": f"{stance} {STAGE_PHRASES[stage]}",
             "meetings": meetings,
             "inferred": meetings - stated,
         }
@@ -100,9 +114,10 @@ def issue_summaries(participant):
         .values_list("issue_id")
         .annotate(n=Count("meeting", distinct=True))
     )
+    order = [(stance, stage) for stance in STANCE_ORDER for stage in Stage.values]
     summaries = []
     for issue_id, entry in issues.items():
-        stances = [entry["stances"][s] for s in STANCE_ORDER if s in entry["stances"]]
+        stances = [entry["stances"][key] for key in order if key in entry["stances"]]
         summaries.append({"issue": entry["issue"], "raised": raised.get(issue_id, 0), "stances": stances})
     return sorted(summaries, key=lambda e: e["issue"]["title"])
 

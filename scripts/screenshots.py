@@ -21,9 +21,13 @@ PAGES = {
     "matrix": "/matrix/",
     "matrix-by-meeting": "/matrix/?by=meeting",
     "meeting": "/meetings/2024-11-plenary-dubai/",
+    # Two accounts of one decision side by side, votes and acts (issue 13).
+    "meeting-kasane": "/meetings/2022-06-intersessional-kasane/",
     "issue": "/issues/russia-ukraine/",
     "issues": "/issues/",
     "participant": "/participants/rus/",
+    # Membership events, two accounts of each (issue 13).
+    "participant-car": "/participants/caf/",
     "participants": "/participants/",
     "positions": "/positions/",
 }

@@ -145,7 +145,8 @@ def test_a_participant_shows_chairs_membership_summary_and_acts(client, record):
     assert "<strong>2021</strong>: chair of the Kimberley Process (A. Chairman)" in page
     assert "<strong>2013</strong>: restrictions imposed" in page and "A wire report</a> (cited)" in page
     summary = page[page.index('id="summary"') :]
-    assert "blocks</span> at 2 of the 2 meetings where it was raised" in summary
+    assert "blocks taking it up</span> at 1 of the 2 meetings where it was raised" in summary
+    assert "blocks on the substance</span> at 1 of the 2 meetings where it was raised" in summary
     assert "1 of them inferred" in summary
     ukraine = client.get("/participants/ukr/").content.decode()
     acts = ukraine[ukraine.index('id="acts"') :]
