@@ -215,7 +215,22 @@ class PositionImport:
             result.attempt("stage", one_of, STAGES, stage, "a stage")
             if not text:
                 result.error("stage", "A stage is a proposal's: name the proposal too (or leave both empty).")
-        if not text or meeting is None or issue is None:
+        if meeting is None or issue is None:
+            return
+        if not text and not stage:
+            # A file without proposals (written before them) goes onto the item's default proposal. Where
+            # the item already holds other proposals, which of them the row means is not known: ask.
+            item = self.agenda_items.get((meeting.pk, issue.pk))
+            if item is not None and (id(item), issue.title) not in self.proposals:
+                worded = sorted(t for (held, t) in self.proposals if held == id(item))
+                if worded:
+                    result.error(
+                        "proposal",
+                        "This agenda item holds proposals worded otherwise than its issue; name the one this "
+                        "position answers: " + "; ".join(f"'{t}'" for t in worded[:5]) + ".",
+                    )
+            return
+        if not text:
             return
         if len(text) > PROPOSAL_TEXT_LENGTH:
             result.error("proposal", f"A proposal is worded in at most {PROPOSAL_TEXT_LENGTH} characters.")

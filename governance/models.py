@@ -117,6 +117,23 @@ class Chair(models.Model):
                 name="chair_inferred_has_note",
                 violation_error_message="A reading says in the note how it is read from the sources.",
             ),
+            # One row per account: the same participant (and person) in the same chair in the same year
+            # twice says nothing more. Four conditions, since an empty body or person (NULL) is never
+            # equal to another in a unique index on both databases.
+            *[
+                models.UniqueConstraint(
+                    fields=["year", "role", "participant", *extra],
+                    condition=condition,
+                    name=f"chair_unique_{suffix}",
+                    violation_error_message="This chair is already recorded for this year with this person.",
+                )
+                for extra, condition, suffix in (
+                    ([], Q(body__isnull=True, person__isnull=True), "kp"),
+                    (["person"], Q(body__isnull=True, person__isnull=False), "kp_person"),
+                    (["body"], Q(body__isnull=False, person__isnull=True), "body"),
+                    (["body", "person"], Q(body__isnull=False, person__isnull=False), "body_person"),
+                )
+            ],
         ]
         indexes = [models.Index(fields=["participant", "year"], name="chair_participant_idx")]
 
@@ -173,6 +190,11 @@ class MembershipEvent(models.Model):
                 condition=Q(inferred=False) | ~Q(note=""),
                 name="membership_inferred_has_note",
                 violation_error_message="A reading says in the note how it is read from the sources.",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "event", "date", "date_precision"],
+                name="membership_unique_event",
+                violation_error_message="This event of this participant is already recorded on this date.",
             ),
         ]
         indexes = [models.Index(fields=["participant", "date"], name="membership_participant_idx")]

@@ -219,6 +219,12 @@ class Source(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=SourceKind.values), name="source_kind_valid"),
             models.CheckConstraint(
+                condition=~Q(text="") | (~Q(url="") & ~Q(notes="")),
+                name="source_cited_has_address_and_note",
+                violation_error_message="A source whose text is not stored is cited by its address, with a note "
+                "in our own words on what it states.",
+            ),
+            models.CheckConstraint(
                 condition=Q(published_precision__in=DatePrecision.values),
                 name="source_precision_valid",
             ),

@@ -34,26 +34,25 @@ def stance_order_expression(field_name="stance"):
     )
 
 
-def stage_order_expression(field_name="stage"):
-    """Agenda, then decision, then communiqué: the order a matter moves through a meeting."""
-    return Case(
-        *[When(**{field_name: code}, then=Value(i)) for i, code in enumerate(Stage.values)],
-        output_field=IntegerField(),
-    )
+def stance_counts_by_meeting(positions, by_stage=False):
+    """{meeting_id: {key: participants}}: how many participants took each stance at each meeting, in
+    one aggregate query. A participant counts once per stance however many statements record it.
 
-
-def stance_counts_by_meeting(positions):
-    """{meeting_id: {stance: count}} for a queryset of positions, in one aggregate query."""
+    With ``by_stage``, a stance taken on whether to take a matter up ("blocks taking it up") or on
+    the communiqué's wording is its own key, apart from the stance on the substance (STAGE_KEYS).
+    """
     counts = defaultdict(dict)
     # Stances only: an act with none (a statement) is listed on its meeting's page, not counted here.
-    rows = positions.exclude(stance="").order_by().values_list("meeting_id", "stance").annotate(n=Count("id"))
-    for meeting_id, stance, n in rows:
-        counts[meeting_id][stance] = n
+    fields = ["meeting_id", "stance", *(["proposal__stage"] if by_stage else [])]
+    rows = positions.exclude(stance="").order_by().values_list(*fields).annotate(n=Count("participant", distinct=True))
+    for meeting_id, stance, *stage, n in rows:
+        counts[meeting_id][stage_key(stance, stage[0] if stage else None)] = n
     return counts
 
 
 def stance_counts_by_year(positions):
-    """{year: {stance: count}} in one aggregate query."""
+    """{year: {stance: meetings}}: at how many meetings each year the positions take each stance, in
+    one aggregate query (for one participant: several statements at one meeting count once)."""
     counts = defaultdict(dict)
     rows = (
         positions.filter(meeting__isnull=False)
@@ -61,11 +60,31 @@ def stance_counts_by_year(positions):
         .order_by()
         .annotate(year=ExtractYear("meeting__start_date"))
         .values_list("year", "stance")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("meeting", distinct=True))
     )
     for year, stance, n in rows:
         counts[year][stance] = n
     return dict(sorted(counts.items()))
+
+
+def stage_key(stance, stage):
+    """The chart key of a stance at a stage: 'blocks' on the substance, 'blocks-agenda', 'blocks-communique'."""
+    return stance if stage in (None, Stage.DECISION) else f"{stance}-{stage}"
+
+
+# Keys of a chart split by stage, each stance's three stages together, and their legend labels.
+STAGE_KEYS = [
+    stage_key(stance, stage) for stance in STANCE_ORDER for stage in (Stage.AGENDA, Stage.DECISION, Stage.COMMUNIQUE)
+]
+STAGE_KEY_LABELS = {
+    stage_key(stance, stage): {
+        Stage.AGENDA: f"{stance} taking it up",
+        Stage.DECISION: stance,
+        Stage.COMMUNIQUE: f"{stance} on the communiqué",
+    }[stage]
+    for stance in STANCE_ORDER
+    for stage in Stage.values
+}
 
 
 # How a stance reads at each stage: "supports taking it up" is not "supports it".
@@ -122,23 +141,23 @@ def issue_summaries(participant):
     return sorted(summaries, key=lambda e: e["issue"]["title"])
 
 
-def stacked_chart(labels, counts_per_label, title):
+def stacked_chart(labels, counts_per_label, title, keys=STANCE_ORDER, key_labels=STANCE_LABELS):
     """Chart.js-ready data (through json_script) and the same numbers as table rows.
 
-    ``counts_per_label`` is a list, parallel to ``labels``, of {stance: count}.
-    Stances with no count anywhere are left out.
+    ``counts_per_label`` is a list, parallel to ``labels``, of {key: count}; ``keys`` gives the
+    datasets' order (stances, or stances at stages: STAGE_KEYS). Keys with no count anywhere are left out.
     """
-    used = [s for s in STANCE_ORDER if any(c.get(s) for c in counts_per_label)]
-    datasets = [{"key": s, "label": STANCE_LABELS[s], "data": [c.get(s, 0) for c in counts_per_label]} for s in used]
+    used = [k for k in keys if any(c.get(k) for c in counts_per_label)]
+    datasets = [{"key": k, "label": key_labels[k], "data": [c.get(k, 0) for c in counts_per_label]} for k in used]
     rows = [
-        {"label": label, "values": [c.get(s, 0) for s in used], "total": sum(c.values())}
+        {"label": label, "values": [c.get(k, 0) for k in used], "total": sum(c.get(k, 0) for k in used)}
         for label, c in zip(labels, counts_per_label, strict=True)
     ]
     return {
         "title": title,
         "labels": list(labels),
         "datasets": datasets,
-        "columns": [STANCE_LABELS[s] for s in used],
+        "columns": [key_labels[k] for k in used],
         "rows": rows,
     }
 

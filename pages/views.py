@@ -9,17 +9,18 @@ from django.shortcuts import get_object_or_404, render
 
 from governance.models import Chair, MembershipEvent
 from meetings.models import Meeting, Participant, Source
-from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount, Stance
+from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount, Stance, stage_order
 
 from .cache import cached_page
 from .filters import MatrixFilter, MeetingFilter, PositionFilter
 from .pagination import paginate
 from .selectors import (
+    STAGE_KEY_LABELS,
+    STAGE_KEYS,
     STANCE_ORDER,
     blocking_matrix,
     issue_summaries,
     stacked_chart,
-    stage_order_expression,
     stance_counts_by_meeting,
     stance_counts_by_year,
     stance_order_expression,
@@ -37,7 +38,7 @@ def proposals_with_record(positions):
         Prefetch("proposed_by", queryset=Participant.objects.order_by("name").only("code", "name", "slug")),
         Prefetch("sources", queryset=Source.objects.order_by("title").with_stored().defer("text", "notes")),
     )
-    return Proposal.objects.order_by(stage_order_expression(), "pk").prefetch_related(
+    return Proposal.objects.order_by(stage_order(), "pk").prefetch_related(
         Prefetch("accounts", queryset=accounts), Prefetch("positions", queryset=positions)
     )
 
@@ -66,7 +67,7 @@ def timeline(request):
     chart = stacked_chart(
         [m.short_label for m in meetings],
         [m.stance_counts for m in meetings],
-        "Positions per meeting, by stance" + (f", {of_whom}" if of_whom else ""),
+        "Participants per meeting, by the stance they took" + (f", {of_whom}" if of_whom else ""),
     )
     return render(
         request,
@@ -144,7 +145,9 @@ def participant_detail(request, code):
     page = paginate(request, positions)
     by_year = stance_counts_by_year(Position.objects.filter(participant=participant))
     chart = stacked_chart(
-        [str(year) for year in by_year], list(by_year.values()), f"Positions of {participant.name} by year and stance"
+        [str(year) for year in by_year],
+        list(by_year.values()),
+        f"Meetings at which {participant.name} took each stance, by year",
     )
     cited = Prefetch("sources", queryset=Source.objects.order_by("title").with_stored().defer("text", "notes"))
     chairs = Chair.objects.filter(participant=participant).select_related("body", "person").prefetch_related(cited)
@@ -170,7 +173,23 @@ def participant_detail(request, code):
 def source_detail(request, pk):
     source = get_object_or_404(Source.objects.prefetch_related("meetings"), pk=pk)
     page = paginate(request, source.positions.for_listing().as_entered_by_meeting())
-    return render(request, "pages/source_detail.html", {"source": source, "page": page})
+    # What else cites it: accounts of decisions, chairs, membership events (a public page may support only these).
+    accounts = source.proposal_accounts.select_related("proposal__agenda_item__meeting").order_by(
+        "proposal__agenda_item__meeting__start_date", "pk"
+    )
+    chairs = source.chairs.select_related("participant", "person", "body").chronological()
+    memberships = source.membership_events.select_related("participant").chronological()
+    return render(
+        request,
+        "pages/source_detail.html",
+        {
+            "source": source,
+            "page": page,
+            "accounts": list(accounts),
+            "chairs": list(chairs),
+            "memberships": list(memberships),
+        },
+    )
 
 
 @cached_page()
@@ -212,11 +231,14 @@ def issue_detail(request, slug):
         for proposal in item.proposals.all():
             stances = by_proposal.get(proposal.pk, {})
             proposal.who = [(stance, list(stances[stance].values())) for stance in STANCE_ORDER if stance in stances]
-    counts = stance_counts_by_meeting(Position.objects.filter(agenda_item__issue=issue))
+    # By stage: supporting that the matter be taken up is not supporting it (issue 13's first finding).
+    counts = stance_counts_by_meeting(Position.objects.filter(agenda_item__issue=issue), by_stage=True)
     chart = stacked_chart(
         [item.meeting.short_label for item in items],
         [counts.get(item.meeting_id, {}) for item in items],
-        f"Positions on {issue.title}, per meeting",
+        f"Participants per meeting on {issue.title}, by stance and stage",
+        keys=STAGE_KEYS,
+        key_labels=STAGE_KEY_LABELS,
     )
     return render(request, "pages/issue_detail.html", {"issue": issue, "items": items, "chart": chart})
 

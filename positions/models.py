@@ -129,20 +129,29 @@ class Result(models.TextChoices):
     PENDING = "pending", "pending"
 
 
+def stage_order(field_name="stage"):
+    """Agenda, then decision, then communiqué: the order a matter moves through a meeting."""
+    return models.Case(
+        *[models.When(**{field_name: code}, then=models.Value(i)) for i, code in enumerate(Stage.values)],
+        output_field=models.IntegerField(),
+    )
+
+
 class ProposalQuerySet(models.QuerySet):
     def chronological(self):
         """Oldest meeting first, then by issue, stage and entry: an issue's trajectory, proposals.csv."""
         return self.order_by(
-            "agenda_item__meeting__start_date", "agenda_item__meeting__slug", "agenda_item__issue__slug", "stage", "pk"
+            "agenda_item__meeting__start_date",
+            "agenda_item__meeting__slug",
+            "agenda_item__issue__slug",
+            stage_order(),
+            "pk",
         )
 
 
 class ProposalManager(models.Manager.from_queryset(ProposalQuerySet)):
     def get_by_natural_key(self, meeting_slug, issue_slug, text):
         return self.get(agenda_item__meeting__slug=meeting_slug, agenda_item__issue__slug=issue_slug, text=text)
-
-
-STAGE_ORDER = {stage: n for n, stage in enumerate(Stage.values)}
 
 
 class Proposal(models.Model):

@@ -297,3 +297,20 @@ def test_the_account_rules_are_form_errors(admin_client_logged_in, account, mess
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not proposal.accounts.exists()
+
+
+def test_a_second_identical_chair_account_is_a_form_error(admin_client_logged_in):
+    participant, source = ParticipantFactory(), SourceFactory()
+    form = {"year": "2021", "role": "chair", "body": "", "participant": participant.pk, "person": "", "note": "",
+            "sources": [source.pk]}  # fmt: skip
+    first = admin_client_logged_in.post(reverse("admin:governance_chair_add"), form)
+    assert first.status_code == 302
+    second = admin_client_logged_in.post(reverse("admin:governance_chair_add"), form)
+    assert "This chair is already recorded for this year with this person." in second.content.decode()
+
+
+def test_a_cited_source_needs_its_address_and_a_note(admin_client_logged_in):
+    form = {"title": "A public page", "slug": "a-public-page", "publisher": "", "published_date": "",
+            "published_precision": "day", "url": "", "kind": "news", "text": "", "notes": ""}  # fmt: skip
+    response = admin_client_logged_in.post(reverse("admin:meetings_source_add"), form)
+    assert "A source whose text is not stored is cited by its address" in response.content.decode()

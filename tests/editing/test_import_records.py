@@ -28,6 +28,8 @@ PROPOSAL_HEADER = (
     "result_note,sources,inferred,account\n"
 )
 CHAIR_HEADER = "year,role,participant_code,participant,person,sources,body,inferred,note,person_slug\n"
+# The proposal the test record's Kasane item holds (tests/exports/records.py).
+DISCUSS = "Discuss Russia's diamonds"
 MEMBERSHIP_HEADER = "participant_code,participant,event,date,note,sources,date_precision,inferred\n"
 
 
@@ -49,23 +51,17 @@ def test_an_old_file_puts_a_position_on_its_items_default_proposal(kp_data, tmp_
     from meetings.models import Meeting, Source
     from positions.models import Issue
 
-    source = Source.objects.first()
+    source = Source.objects.exclude(text="").first()
     meeting, issue = next(
         (m, i)
         for m in Meeting.objects.order_by("slug")
         for i in Issue.objects.order_by("slug")
         if not AgendaItem.objects.filter(meeting=m, issue=i).exists()
     )
-    text = POSITION_HEADER + (
-        f"2024-11-plenary-dubai,russia-ukraine,,RUS,,blocks,stated,,,q one,{source.slug}\n"
-        f"{meeting.slug},{issue.slug},deferred,CHN,,opposes,stated,,,q two,{source.slug}\n"
-    )
+    text = POSITION_HEADER + f"{meeting.slug},{issue.slug},deferred,CHN,,opposes,stated,,,q two,{source.slug}\n"
     items_before = AgendaItem.objects.count()
     out, error = run(write(tmp_path, "p.csv", text))
-    assert error is None and "2 to create" in out, out
-    on_item = Position.objects.get(quote="q one")
-    recorded = Proposal.objects.filter(agenda_item=on_item.agenda_item, text=on_item.agenda_item.issue.title)
-    assert on_item.proposal == recorded.get()  # the one the fixture's positions are on
+    assert error is None and "1 to create" in out, out
     new = Position.objects.get(quote="q two")
     assert AgendaItem.objects.count() == items_before + 1
     assert (new.proposal.text, new.proposal.stage) == (issue.title, "decision")
@@ -73,6 +69,21 @@ def test_an_old_file_puts_a_position_on_its_items_default_proposal(kp_data, tmp_
     (account,) = new.proposal.accounts.all()
     assert account.result == "deferred"
     assert new.evidence == "quoted"
+
+
+def test_an_old_file_row_on_an_item_with_worded_proposals_asks_which(kp_data, tmp_path):
+    """Dubai 2024's Russia item holds worded proposals and none worded as its issue: a row that names
+    none would otherwise add a new one and duplicate the record, so it is refused, naming them."""
+    from meetings.models import Source
+
+    source = Source.objects.exclude(text="").first()
+    text = POSITION_HEADER + f"2024-11-plenary-dubai,russia-ukraine,,RUS,,blocks,stated,,,q one,{source.slug}\n"
+    positions_before = Position.objects.count()
+    out, error = run(write(tmp_path, "p.csv", text))
+    assert error is not None or errors_of(out), out
+    assert "name the one this position answers" in (out + str(error or ""))
+    assert "Discuss the role of Russia" in (out + str(error or ""))
+    assert Position.objects.count() == positions_before
 
 
 def test_a_row_names_its_proposal_found_or_added_with_its_stage(record, tmp_path):
@@ -126,27 +137,28 @@ def test_a_row_changes_its_proposals_stage_shown_before_and_after(record, client
          "An act happens at a meeting or is aimed at a working body: name one."),
         (",,,CAN,protests,stated,,q,b-news,,,,,boycott,no-such-body,", "working_body",
          "No working body has the slug 'no-such-body'"),
-        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,b-news,,,,,,participation,", "working_body",
+        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,b-news,,{DISCUSS},,,,participation,", "working_body",
          "Only an act is aimed at a working body."),
         ("2022-06-kasane,,,CAN,protests,stated,,q,b-news,,,,,sulk,,", "act", "'sulk' is not an act"),
-        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,b-news,,,,hearsay,,,", "evidence",
+        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,b-news,,{DISCUSS},,hearsay,,,", "evidence",
          "'hearsay' is not a kind of evidence"),
-        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,b-news,,,,cited,,,", "quote",
+        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,b-news,,{DISCUSS},,cited,,,", "quote",
          "Quote the source, unless the evidence is 'cited'"),
-        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,,b-news,,,,quoted,,,", "quote",
+        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,,b-news,,{DISCUSS},,quoted,,,", "quote",
          "Quote the source, unless the evidence is 'cited'"),
-        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,b-news,,,,inferred,,,", "note",
+        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,b-news,,{DISCUSS},,inferred,,,", "note",
          "An inferred position says in the note how it is read from the quote."),
-        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,c-public-page,,,,quoted,,,", "evidence",
+        ("2022-06-kasane,russia-ukraine,,CAN,supports,stated,,q,c-public-page,,{DISCUSS},,quoted,,,", "evidence",
          "This source's text is not stored, so it cannot be quoted"),
-        ("2022-06-kasane,russia-ukraine,,CAN,supports,reported,,q,b-news,,,,,,,", "reported_by",
+        ("2022-06-kasane,russia-ukraine,,CAN,supports,reported,,q,b-news,,{DISCUSS},,,,,", "reported_by",
          "A reported position names who reported it: a participant, a person or an outlet."),
-        ("2022-06-kasane,russia-ukraine,,CAN,supports,reported,,q,b-news,,,,,,,nobody", "reported_by_person",
+        ("2022-06-kasane,russia-ukraine,,CAN,supports,reported,,q,b-news,,{DISCUSS},,,,,nobody", "reported_by_person",
          "No person has the slug 'nobody'"),
     ],
 )  # fmt: skip
 def test_a_bad_position_row_is_named_by_line_and_column(record, tmp_path, row, column, message):
-    good = "2022-06-kasane,russia-ukraine,,CAF,neutral,stated,,Russia blocked it again,b-news,,,,,,,\n"
+    good = f"2022-06-kasane,russia-ukraine,,CAF,neutral,stated,,Russia blocked it again,b-news,,{DISCUSS},,,,,\n"
+    row = row.replace("{DISCUSS}", DISCUSS)
     before = record_snapshot()
     out, error = run(write(tmp_path, "p.csv", NEW_POSITION_HEADER + good + row + "\n"))
     assert error is not None and error.returncode == 1
@@ -159,8 +171,8 @@ def test_acts_and_cited_and_reported_rows_import(record, tmp_path):
     text = NEW_POSITION_HEADER + (
         "2024-11-dubai,,,EU,protests,stated,,The EU put the item forward,b-news,,,,,walk_out,,\n"
         ",,,RUS,,stated,,,c-public-page,,,,cited,statement,participation,\n"
-        "2022-06-kasane,russia-ukraine,,CAF,opposes,reported,,,c-public-page,,,,,,,mtisi\n"
-        "2022-06-kasane,russia-ukraine,,CAN,blocks,stated,,Russia blocked it,b-news,Read so.,,,inferred,,,\n"
+        f"2022-06-kasane,russia-ukraine,,CAF,opposes,reported,,,c-public-page,,{DISCUSS},,,,,mtisi\n"
+        f"2022-06-kasane,russia-ukraine,,CAN,blocks,stated,,Russia blocked it,b-news,Read so.,{DISCUSS},,inferred,,,\n"
     )
     out, error = run(write(tmp_path, "p.csv", text))
     assert error is None and "4 to create" in out, out
@@ -181,13 +193,14 @@ def test_acts_and_cited_and_reported_rows_import(record, tmp_path):
     assert not statement.quote_verified  # nothing to verify
     reported = Position.objects.get(participant__code="CAF", stance="opposes")
     assert (reported.reported_by, reported.reported_by_person.slug, reported.evidence) == (None, "mtisi", "cited")
-    assert reported.proposal.text == "Russia"  # no proposal named: the item's default one, added
+    assert reported.proposal.text == DISCUSS
     inferred = Position.objects.get(participant__code="CAN", stance="blocks")
     assert (inferred.evidence, inferred.note) == ("inferred", "Read so.")
 
 
 def test_a_second_statement_with_other_words_is_added_the_same_words_twice_are_one(record, tmp_path):
-    row = "2022-06-kasane,russia-ukraine,,RUS,blocks,stated,,{quote},b-news,,Discuss Russia's diamonds,,,,,\n"
+    row = "2022-06-kasane,russia-ukraine,,RUS,blocks,stated,,{quote},b-news,,{proposal},,,,,\n"
+    row = row.replace("{proposal}", DISCUSS)
     text = NEW_POSITION_HEADER + row.format(quote="Russia blocked it again") + row.format(quote="blocked it")
     out, error = run(write(tmp_path, "p.csv", text))
     assert error is None and "1 to create, 0 to change, 1 unchanged" in out, out

@@ -31,7 +31,7 @@ def build_record():
         text="Russia blocked it again. The EU put the item forward. The coalition walked out. Canada said yes.",
     )
     other = SourceFactory(slug="a-report", text="The vote did not attract a simple majority. Canada said yes.")
-    cited = SourceFactory(slug="c-public-page", text="", url="https://kp.example/page")
+    cited = SourceFactory(slug="c-public-page", text="", url="https://kp.example/page", notes="What it states.")
     body = WorkingBody.objects.create(name="Committee on Participation", slug="participation", kind="committee")
 
     kasane = MeetingFactory(slug="2022-06-kasane", title="Kasane intersessional", kind="intersessional",

@@ -31,7 +31,9 @@ def record(db):
     ukraine = ParticipantFactory(code="UKR", name="Ukraine", slug="ukraine")
     coalition = ObserverFactory(code="KPCSC", name="KP Civil Society Coalition", slug="kpcsc")
     journal = SourceFactory(title="A journal's report", slug="journal")
-    wire = SourceFactory(title="A wire report", slug="wire", text="")
+    wire = SourceFactory(
+        title="A wire report", slug="wire", text="", url="https://wire.example/report", notes="In our words."
+    )
     kasane = AgendaItemFactory(
         meeting=MeetingFactory(title="Kasane intersessional", slug="kasane", start_date="2022-06-20", end_date=None),
         issue__title="Russia and Ukraine",
@@ -151,3 +153,32 @@ def test_a_participant_shows_chairs_membership_summary_and_acts(client, record):
     ukraine = client.get("/participants/ukr/").content.decode()
     acts = ukraine[ukraine.index('id="acts"') :]
     assert "boycott" in acts and "Committee on Rules" in acts
+
+
+def test_the_issue_chart_keeps_taking_it_up_apart_from_the_substance(client, record):
+    chart = client.get("/issues/russia-ukraine/").context["chart"]
+    data = {d["key"]: d["data"] for d in chart["datasets"]}
+    labels = {d["key"]: d["label"] for d in chart["datasets"]}
+    # Kasane: Russia blocks and Ukraine supports taking it up; Dubai: Russia blocks the substance.
+    assert data == {"blocks-agenda": [1, 0], "blocks": [0, 1], "supports-agenda": [1, 0]}
+    assert labels["supports-agenda"] == "supports taking it up" and labels["blocks"] == "blocks"
+
+
+def test_a_participant_counts_once_however_many_statements_record_its_stance(client, record):
+    source = record["on_agenda"].positions.get(participant=record["ukraine"]).source
+    position(record["on_agenda"], participant=record["ukraine"], stance="supports", source=source, quote="again")
+    chart = client.get("/issues/russia-ukraine/").context["chart"]
+    assert {d["key"]: d["data"] for d in chart["datasets"]}["supports-agenda"] == [1, 0]
+    timeline = client.get("/").context["chart"]
+    assert (
+        sum(sum(d["data"]) for d in timeline["datasets"]) == 4
+    )  # RUS and UKR at Kasane, RUS and the walk-out at Dubai
+
+
+def test_a_cited_page_lists_the_records_it_supports(client, record):
+    wire = Position.objects.get(evidence="cited").source
+    page = client.get(f"/sources/{wire.pk}/").content.decode()
+    others = page[page.index("Other records citing this source") :]
+    assert "How it was decided" in others and "Put the war on the agenda" in others
+    assert "Membership: " in others and "restrictions imposed" in others
+    assert "Cited, not stored" in page and "Full text" not in page
