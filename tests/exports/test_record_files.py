@@ -51,10 +51,11 @@ def test_proposals_csv_has_a_row_per_account_and_one_for_a_proposal_with_none(cl
     assert [(r["meeting_slug"], r["proposal"], r["account"]) for r in rows] == [
         ("2022-06-kasane", "Discuss Russia's diamonds", "1"),
         ("2022-06-kasane", "Discuss Russia's diamonds", "2"),
-        ("2024-11-dubai", "'-Thank the monitors", ""),  # communique sorts before decision; guarded
+        # Stages in the order a matter moves: the decision, then the communiqué's wording (guarded).
         ("2024-11-dubai", "Lift CAR's restrictions, subject to enhanced vigilance", "1"),
+        ("2024-11-dubai", "'-Thank the monitors", ""),
     ]
-    voted, removed, alone, adopted = rows
+    voted, removed, adopted, alone = rows
     assert voted == {
         "meeting_slug": "2022-06-kasane", "issue_slug": "russia-ukraine", "proposal": "Discuss Russia's diamonds",
         "stage": "agenda", "decided_by": "vote", "result": "rejected", "proposed_by": "CAN; EU", "votes_for": "20",
