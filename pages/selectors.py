@@ -141,7 +141,7 @@ def issue_summaries(participant):
     return sorted(summaries, key=lambda e: e["issue"]["title"])
 
 
-def stacked_chart(labels, counts_per_label, title, keys=STANCE_ORDER, key_labels=STANCE_LABELS):
+def stacked_chart(labels, counts_per_label, title, keys=STANCE_ORDER, key_labels=STANCE_LABELS, unit="participants"):
     """Chart.js-ready data (through json_script) and the same numbers as table rows.
 
     ``counts_per_label`` is a list, parallel to ``labels``, of {key: count}; ``keys`` gives the
@@ -155,6 +155,8 @@ def stacked_chart(labels, counts_per_label, title, keys=STANCE_ORDER, key_labels
     ]
     return {
         "title": title,
+        # What a bar counts, for its axis: participants (each once per stance) or meetings.
+        "unit": unit,
         "labels": list(labels),
         "datasets": datasets,
         "columns": [key_labels[k] for k in used],

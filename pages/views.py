@@ -148,6 +148,7 @@ def participant_detail(request, code):
         [str(year) for year in by_year],
         list(by_year.values()),
         f"Meetings at which {participant.name} took each stance, by year",
+        unit="meetings",
     )
     cited = Prefetch("sources", queryset=Source.objects.order_by("title").with_stored().defer("text", "notes"))
     chairs = Chair.objects.filter(participant=participant).select_related("body", "person").prefetch_related(cited)

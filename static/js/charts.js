@@ -17,7 +17,7 @@
     var data = JSON.parse(source.textContent);
     var labelAxis = { stacked: true, ticks: sideways ? { autoSkip: false } : { autoSkip: true, maxRotation: 60 } };
     var countAxis = {
-      stacked: true, beginAtZero: true, title: { display: true, text: "positions" },
+      stacked: true, beginAtZero: true, title: { display: true, text: data.unit || "positions" },
       // Whole counts, written plainly: Chart.js's default formatter builds an Intl.NumberFormat, whose first
       // use loads locale data and was the largest single cost of drawing a chart.
       ticks: { precision: 0, callback: function (value) { return String(value); } }
