@@ -605,6 +605,9 @@ class Position(models.Model):
             raise ValidationError(
                 {"evidence": "This source's text is not stored, so it cannot be quoted: the evidence is 'cited'."}
             )
+        # A form that leaves out `act` (a proposal's inline positions) skips the constraints naming it.
+        if not self.act and not self.stance:
+            raise ValidationError({"stance": "Choose a stance on the proposal."})
         # So that the rules checked next (the constraints) see the meeting and item the save will write.
         self.follow_proposal()
 

@@ -314,3 +314,19 @@ def test_a_cited_source_needs_its_address_and_a_note(admin_client_logged_in):
             "published_precision": "day", "url": "", "kind": "news", "text": "", "notes": ""}  # fmt: skip
     response = admin_client_logged_in.post(reverse("admin:meetings_source_add"), form)
     assert "A source whose text is not stored is cited by its address" in response.content.decode()
+
+
+def test_a_proposals_inline_position_without_a_stance_is_a_form_error(admin_client_logged_in):
+    """The inline has no `act` field, so Django skips the constraints that name it: the model says it."""
+    proposal = Proposal.objects.create(agenda_item=AgendaItemFactory(), text="Discuss it", stage="agenda")
+    source = SourceFactory()
+    row = {"participant": ParticipantFactory().pk, "stance": "", "evidence": "quoted", "attribution": "stated",
+           "source": source.pk, "quote": "we will not discuss this"}  # fmt: skip
+    response = admin_client_logged_in.post(
+        reverse("admin:positions_proposal_change", args=[proposal.pk]),
+        {"agenda_item": proposal.agenda_item_id, "text": proposal.text, "stage": "agenda",
+         **inline("accounts"), **inline("positions", **row)},  # fmt: skip
+    )
+    assert response.status_code == 200
+    assert "Choose a stance on the proposal." in response.content.decode()
+    assert not proposal.positions.exists()

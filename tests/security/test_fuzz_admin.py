@@ -53,7 +53,15 @@ HINTS = {
 
 
 # Hints for one model's field of a common name: a position's meeting follows from its proposal.
-MODEL_HINTS = {"position": {"meeting": st.just("")}}
+# A position quotes a source whose text is stored (a cited public page cannot be quoted).
+MODEL_HINTS = {
+    "position": {
+        "meeting": st.just(""),
+        "source": lambda field: st.sampled_from(
+            [str(pk) for pk in field.queryset.exclude(text="").values_list("pk", flat=True)[:5]]
+        ),
+    }
+}
 
 
 def admin_models():
@@ -66,7 +74,8 @@ def admin_models():
 def plausible(name, field, model_name=""):
     """What an editor would type in this field."""
     if name in MODEL_HINTS.get(model_name, {}):
-        return MODEL_HINTS[model_name][name]
+        hint = MODEL_HINTS[model_name][name]
+        return hint(field) if callable(hint) else hint
     if name in HINTS:
         return HINTS[name]
     if isinstance(field, forms.ModelMultipleChoiceField):
