@@ -324,8 +324,13 @@ def test_a_proposals_inline_position_without_a_stance_is_a_form_error(admin_clie
            "source": source.pk, "quote": "we will not discuss this"}  # fmt: skip
     response = admin_client_logged_in.post(
         reverse("admin:positions_proposal_change", args=[proposal.pk]),
-        {"agenda_item": proposal.agenda_item_id, "text": proposal.text, "stage": "agenda",
-         **inline("accounts"), **inline("positions", **row)},  # fmt: skip
+        {
+            "agenda_item": proposal.agenda_item_id,
+            "text": proposal.text,
+            "stage": "agenda",
+            **inline("accounts"),
+            **inline("positions", **row),
+        },  # fmt: skip
     )
     assert response.status_code == 200
     assert "Choose a stance on the proposal." in response.content.decode()
