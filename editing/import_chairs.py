@@ -9,7 +9,7 @@ from exports.tables import CHAIR_COLUMNS
 from governance.models import FIRST_YEAR, LAST_YEAR, Chair, ChairRole
 
 from .import_meetings import RowResult, one_of, parse_count
-from .import_records import SOURCES_REQUIRED, RecordImport, codes, constraint_messages, links_of
+from .import_records import RecordImport, constraint_messages, links_of
 
 ROLES = tuple(ChairRole.values)
 RULES = constraint_messages(Chair)
@@ -68,31 +68,7 @@ class ChairImport(RecordImport):
         key = self._key(year, role, body and body.pk, participant.pk, person and person.pk)
         if self.already_on(result, key, line, "chair"):
             return result
-        chair = self.chairs.get(key)
-        before = None if chair is None else self._cells(chair, self.sources_of.get(chair.pk, []))
-        if chair is None:
-            chair = Chair(year=year, role=role, body=body, participant=participant, person=person)
-        if inferred is not None:
-            chair.inferred = inferred
-        if "note" in cells:
-            chair.note = cells["note"]
-        source_pks = [s.pk for s in sources] if sources is not None else self.sources_of.get(chair.pk, [])
-        if chair.inferred and not chair.note:
-            result.error("note", RULES["chair_inferred_has_note"])
-        if not source_pks:
-            result.error("sources", SOURCES_REQUIRED)
-        if result.errors:
-            return result
-        after = self._cells(chair, source_pks)
-        present = [c for c in ("inferred", "note", "sources") if c in cells]
-        self.settle(result, chair, before, {c: after[c] for c in present}, {"sources": source_pks} if sources else {})
-        if chair.pk is None:
-            self.chairs[key] = chair
+        chair = self.chairs.get(key) or Chair(year=year, role=role, body=body, participant=participant, person=person)
+        if self.settle_sourced(result, chair, cells, inferred, sources, RULES["chair_inferred_has_note"]):
+            self.chairs.setdefault(key, chair)
         return result
-
-    def _cells(self, chair, source_pks):
-        return {
-            "inferred": "true" if chair.inferred else "false",
-            "note": chair.note,
-            "sources": codes([self.lookups.sources[pk] for pk in source_pks], "slug"),
-        }

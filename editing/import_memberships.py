@@ -10,7 +10,7 @@ from governance.models import MembershipEvent, MembershipEventKind
 from meetings.dates import DatePrecision, format_partial_date, parse_partial_date
 
 from .import_meetings import RowResult, one_of
-from .import_records import SOURCES_REQUIRED, RecordImport, codes, constraint_messages, links_of
+from .import_records import RecordImport, constraint_messages, links_of
 
 EVENTS, PRECISIONS = tuple(MembershipEventKind.values), tuple(DatePrecision.values)
 RULES = constraint_messages(MembershipEvent)
@@ -70,31 +70,9 @@ class MembershipImport(RecordImport):
         key = self._key(participant.pk, event, date, precision)
         if self.already_on(result, key, line, "membership event"):
             return result
-        record = self.events.get(key)
-        before = None if record is None else self._cells(record, self.sources_of.get(record.pk, []))
-        if record is None:
-            record = MembershipEvent(participant=participant, event=event, date=date, date_precision=precision)
-        if inferred is not None:
-            record.inferred = inferred
-        if "note" in cells:
-            record.note = cells["note"]
-        source_pks = [s.pk for s in sources] if sources is not None else self.sources_of.get(record.pk, [])
-        if record.inferred and not record.note:
-            result.error("note", RULES["membership_inferred_has_note"])
-        if not source_pks:
-            result.error("sources", SOURCES_REQUIRED)
-        if result.errors:
-            return result
-        after = self._cells(record, source_pks)
-        present = [c for c in ("inferred", "note", "sources") if c in cells]
-        self.settle(result, record, before, {c: after[c] for c in present}, {"sources": source_pks} if sources else {})
-        if record.pk is None:
-            self.events[key] = record
+        record = self.events.get(key) or MembershipEvent(
+            participant=participant, event=event, date=date, date_precision=precision
+        )
+        if self.settle_sourced(result, record, cells, inferred, sources, RULES["membership_inferred_has_note"]):
+            self.events.setdefault(key, record)
         return result
-
-    def _cells(self, record, source_pks):
-        return {
-            "inferred": "true" if record.inferred else "false",
-            "note": record.note,
-            "sources": codes([self.lookups.sources[pk] for pk in source_pks], "slug"),
-        }

@@ -25,14 +25,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from exports.tables import POSITION_COLUMNS
-from meetings.models import Meeting
 from positions.legacy import default_account, default_stage
 from positions.models import (
     Act,
     AgendaItem,
     Attribution,
     Evidence,
-    Issue,
     Outcome,
     Position,
     Proposal,
@@ -43,6 +41,7 @@ from positions.models import (
 from positions.quotes import normalise
 
 from .import_meetings import CHANGE, CREATE, UNCHANGED, Lookups, RowResult, code_of, message_dict, one_of
+from .import_records import MeetingsAndIssues
 
 UNVERIFIED = (
     "Not found in the text of its source (spacing and quote marks ignored): it will be saved and marked "
@@ -70,7 +69,7 @@ PROPOSAL_TEXT_LENGTH = Proposal._meta.get_field("text").max_length
 NOT_FOR_ACTS = ("issue_slug", "outcome", "proposal", "stage")
 
 
-class PositionImport:
+class PositionImport(MeetingsAndIssues):
     kind = "positions"
     reads = POSITION_COLUMNS.imported
     required = (
@@ -87,8 +86,7 @@ class PositionImport:
     def __init__(self, user=None):
         self.user = user
         self.lookups = Lookups()
-        self.meetings = {m.slug: m for m in Meeting.objects.only("pk", "slug", "title", "start_date")}
-        self.issues = {i.slug: i for i in Issue.objects.only("pk", "slug", "title")}
+        self.load_meetings_and_issues()
         # Whole records: a changed one is written back with its history.
         self.agenda_items = {(item.meeting_id, item.issue_id): item for item in AgendaItem.objects.all()}
         items_by_pk = {item.pk: item for item in self.agenda_items.values()}
@@ -97,7 +95,7 @@ class PositionImport:
         for proposal in self.proposals_by_pk.values():
             proposal.agenda_item = items_by_pk[proposal.agenda_item_id]  # held, not fetched again per row
         self.proposals = {(id(p.agenda_item), p.text): p for p in self.proposals_by_pk.values()}
-        self.source_texts, self.meeting_labels = {}, {}
+        self.source_texts = {}
         self.seen = {}  # position key → the line that has it: one row per position
         self.original_outcomes = {}  # id(agenda item) → its outcome before this file
         self.original_stages = {}  # id(proposal) → its stage before this file
@@ -254,22 +252,10 @@ class PositionImport:
     def _meeting(self, slug):
         if not slug:
             raise ValueError("Name the meeting (an act aimed at a working body may leave it empty).")
-        if slug not in self.meetings:
-            raise ValueError(f"No meeting has the slug '{slug}'. Import or add the meeting first.")
-        return self.meetings[slug]
-
-    def _meeting_label(self, meeting):
-        if meeting.pk not in self.meeting_labels:
-            self.meeting_labels[meeting.pk] = str(meeting)
-        return self.meeting_labels[meeting.pk]
+        return super()._meeting(slug)
 
     def _place(self, meeting, working_body):
         return " · ".join(str(each) for each in (meeting and self._meeting_label(meeting), working_body) if each)
-
-    def _issue(self, slug):
-        if slug not in self.issues:
-            raise ValueError(f"No issue has the slug '{slug}'. Add the issue first.")
-        return self.issues[slug]
 
     def _source(self, cells):
         if not (cells.get("source_slug") or cells.get("source")):

@@ -16,11 +16,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from exports.tables import PROPOSAL_COLUMNS
-from meetings.models import Meeting
-from positions.models import AgendaItem, DecidedBy, Issue, Proposal, ProposalAccount, Result, Stage
+from positions.models import AgendaItem, DecidedBy, Proposal, ProposalAccount, Result, Stage
 
 from .import_meetings import CHANGE, CREATE, UNCHANGED, RowResult, one_of, parse_count
-from .import_records import RecordImport, codes, constraint_messages, links_of
+from .import_records import MeetingsAndIssues, RecordImport, codes, constraint_messages, links_of
 
 STAGES, DECIDED_BY, RESULTS = tuple(Stage.values), tuple(DecidedBy.values), tuple(Result.values)
 TALLY = ("votes_for", "votes_against", "abstentions")
@@ -36,7 +35,7 @@ def given(value):
     return value is not None and value is not False and value not in ("", [])
 
 
-class ProposalImport(RecordImport):
+class ProposalImport(MeetingsAndIssues, RecordImport):
     kind = "proposals"
     reads = PROPOSAL_COLUMNS.imported
     free_text = PROPOSAL_COLUMNS.free_text
@@ -46,8 +45,7 @@ class ProposalImport(RecordImport):
 
     def __init__(self, user=None):
         super().__init__(user)
-        self.meetings = {m.slug: m for m in Meeting.objects.only("pk", "slug", "title", "start_date")}
-        self.issues = {i.slug: i for i in Issue.objects.only("pk", "slug", "title")}
+        self.load_meetings_and_issues()
         # Whole records: a changed one is written back with its history.
         self.agenda_items = {(item.meeting_id, item.issue_id): item for item in AgendaItem.objects.all()}
         items_by_pk = {item.pk: item for item in self.agenda_items.values()}
@@ -61,7 +59,6 @@ class ProposalImport(RecordImport):
         self.sources_of = links_of(ProposalAccount.sources)
         self.numbered = {}  # id(proposal) → the highest account number the file has given it
         self.original_stages = {}  # id(proposal) → its stage before this file
-        self.meeting_labels = {}
         self.new_items, self.new_proposals, self.changed_proposals = [], [], {}
 
     # --- checking ---
@@ -194,21 +191,6 @@ class ProposalImport(RecordImport):
             "sources": codes([self.lookups.sources[pk] for pk in sources], "slug"),
             "inferred": "true" if account.inferred else "false",
         }
-
-    def _meeting(self, slug):
-        if slug not in self.meetings:
-            raise ValueError(f"No meeting has the slug '{slug}'. Import or add the meeting first.")
-        return self.meetings[slug]
-
-    def _meeting_label(self, meeting):
-        if meeting.pk not in self.meeting_labels:
-            self.meeting_labels[meeting.pk] = str(meeting)
-        return self.meeting_labels[meeting.pk]
-
-    def _issue(self, slug):
-        if slug not in self.issues:
-            raise ValueError(f"No issue has the slug '{slug}'. Add the issue first.")
-        return self.issues[slug]
 
     def _agenda_item(self, meeting, issue):
         """The meeting's agenda item for the issue; added (once, for the whole file) if it has none."""

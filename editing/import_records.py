@@ -10,6 +10,9 @@ queries do not grow with the rows.
 
 from collections import defaultdict
 
+from meetings.models import Meeting
+from positions.models import Issue
+
 from .bulk import save_with_history
 from .import_meetings import CHANGE, CREATE, UNCHANGED, Lookups, parse_boolean
 
@@ -33,6 +36,31 @@ def codes(records, attribute):
 
 def constraint_messages(model):
     return {c.name: c.violation_error_message for c in model._meta.constraints}
+
+
+class MeetingsAndIssues:
+    """Meetings and issues named by slug, loaded once per import: the positions and proposals files
+    name both. Call load_meetings_and_issues() in __init__."""
+
+    def load_meetings_and_issues(self):
+        self.meetings = {m.slug: m for m in Meeting.objects.only("pk", "slug", "title", "start_date")}
+        self.issues = {i.slug: i for i in Issue.objects.only("pk", "slug", "title")}
+        self.meeting_labels = {}
+
+    def _meeting(self, slug):
+        if slug not in self.meetings:
+            raise ValueError(f"No meeting has the slug '{slug}'. Import or add the meeting first.")
+        return self.meetings[slug]
+
+    def _meeting_label(self, meeting):
+        if meeting.pk not in self.meeting_labels:
+            self.meeting_labels[meeting.pk] = str(meeting)
+        return self.meeting_labels[meeting.pk]
+
+    def _issue(self, slug):
+        if slug not in self.issues:
+            raise ValueError(f"No issue has the slug '{slug}'. Add the issue first.")
+        return self.issues[slug]
 
 
 class RecordImport:
@@ -81,6 +109,33 @@ class RecordImport:
             self.changed.append(record)
         if links:
             self.links[id(record)] = links
+
+    def settle_sourced(self, result, record, cells, inferred, sources, reading_rule):
+        """The end of a row whose record has a note, a reading flag and sources (a chair, a membership
+        event): apply what the file gives, check the rules, and settle it. Whether it will be written."""
+        before = None if record.pk is None else self.sourced_cells(record, self.sources_of.get(record.pk, []))
+        if inferred is not None:
+            record.inferred = inferred
+        if "note" in cells:
+            record.note = cells["note"]
+        source_pks = [s.pk for s in sources] if sources is not None else self.sources_of.get(record.pk, [])
+        if record.inferred and not record.note:
+            result.error("note", reading_rule)
+        if not source_pks:
+            result.error("sources", SOURCES_REQUIRED)
+        if result.errors:
+            return False
+        after = self.sourced_cells(record, source_pks)
+        present = [c for c in ("inferred", "note", "sources") if c in cells]
+        self.settle(result, record, before, {c: after[c] for c in present}, {"sources": source_pks} if sources else {})
+        return True
+
+    def sourced_cells(self, record, source_pks):
+        return {
+            "inferred": "true" if record.inferred else "false",
+            "note": record.note,
+            "sources": codes([self.lookups.sources[pk] for pk in source_pks], "slug"),
+        }
 
     def discard(self):
         self.created, self.changed, self.links = [], [], {}

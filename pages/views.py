@@ -31,16 +31,17 @@ ACTS_SHOWN = 20
 POSITION_PARTS = ("participant", "speaker", "source", "reported_by", "reported_by_person")
 
 
-def proposals_with_record(positions):
-    """Proposals in stage order, each with its accounts (proposers, sources) and `positions`: four
-    prefetch queries whatever the number of proposals."""
+def proposals_with_record(positions=None):
+    """Proposals in stage order, each with its accounts (proposers, sources) and, given a queryset,
+    its `positions`: three or four prefetch queries whatever the number of proposals."""
     accounts = ProposalAccount.objects.order_by("pk").prefetch_related(
         Prefetch("proposed_by", queryset=Participant.objects.order_by("name").only("code", "name", "slug")),
         Prefetch("sources", queryset=Source.objects.order_by("title").with_stored().defer("text", "notes")),
     )
-    return Proposal.objects.order_by(stage_order(), "pk").prefetch_related(
-        Prefetch("accounts", queryset=accounts), Prefetch("positions", queryset=positions)
-    )
+    prefetches = [Prefetch("accounts", queryset=accounts)]
+    if positions is not None:
+        prefetches.append(Prefetch("positions", queryset=positions))
+    return Proposal.objects.order_by(stage_order(), "pk").prefetch_related(*prefetches)
 
 
 @cached_page(MeetingFilter)
@@ -208,7 +209,7 @@ def issue_detail(request, slug):
     """An issue's trajectory: per meeting its outcome, and per proposal its stage, how it was decided
     and who supported, opposed, blocked or protested (readings marked apart)."""
     issue = get_object_or_404(Issue, slug=slug)
-    proposals = proposals_with_record(Position.objects.none())
+    proposals = proposals_with_record()
     items = list(
         AgendaItem.objects.filter(issue=issue)
         .select_related("meeting")

@@ -2,6 +2,9 @@
 chairs, membership and a participant's summary per issue, read through the URLs."""
 
 import datetime
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -139,7 +142,10 @@ def test_the_matrix_counts_inferred_blocks_apart_and_filters_by_stage_and_eviden
 
 def test_the_matrix_cell_links_keep_the_stage_and_evidence(client, record):
     page = client.get("/matrix/?stage=decision&evidence=inferred").content.decode()
-    assert "stage=decision" in page and "evidence=inferred" in page.split("Russian Federation</a>")[1]
+    row = page[page.index("Russian Federation</a>") :]
+    (href,) = re.findall(r'<td class="cell[^"]*"><a href="([^"]+)"', row[: row.index("</tr>")])
+    query = parse_qs(urlsplit(html.unescape(href)).query)
+    assert (query["stage"], query["evidence"], query["participant"]) == (["decision"], ["inferred"], ["RUS"])
 
 
 def test_a_participant_shows_chairs_membership_summary_and_acts(client, record):
