@@ -57,6 +57,9 @@ HINTS = {
 MODEL_HINTS = {
     "position": {
         "meeting": st.just(""),
+        # A stance and a quote: the form allows them empty only for an act, or for evidence 'cited'.
+        "stance": st.sampled_from(["blocks", "supports", "opposes"]),
+        "quote": st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=8, max_size=80),
         "source": lambda field: st.sampled_from(
             [str(pk) for pk in field.queryset.exclude(text="").values_list("pk", flat=True)[:5]]
         ),
