@@ -53,8 +53,18 @@ HINTS = {
 
 
 # Hints for one model's field of a common name: a position's meeting follows from its proposal.
-# A position quotes a source whose text is stored (a cited public page cannot be quoted).
+def some_of(field):
+    """One or two of the first records: a required many-to-many (a chair's sources) is never left empty."""
+    pks = [str(pk) for pk in field.queryset.values_list("pk", flat=True)[:5]]
+    return st.lists(st.sampled_from(pks), min_size=1, max_size=2, unique=True)
+
+
+# A position quotes a source whose text is stored (a cited public page cannot be quoted); a source
+# with no text needs its address and a note, so a plausible one has a text; a chair's year is one the
+# curated record holds no chair for, so that plausible forms do not meet its one-row-per-account rule.
 MODEL_HINTS = {
+    "source": {"text": st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=80)},
+    "chair": {"year": st.sampled_from(["", "1066", "2030", "2031", "2032", "2033"]), "sources": some_of},
     "position": {
         "meeting": st.just(""),
         # A stance and a quote: the form allows them empty only for an act, or for evidence 'cited'.
@@ -63,7 +73,7 @@ MODEL_HINTS = {
         "source": lambda field: st.sampled_from(
             [str(pk) for pk in field.queryset.exclude(text="").values_list("pk", flat=True)[:5]]
         ),
-    }
+    },
 }
 
 
