@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import about, views
 
 app_name = "pages"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("issues/<slug:slug>/", views.issue_detail, name="issue-detail"),
     path("matrix/", views.matrix, name="matrix"),
     path("positions/", views.position_list, name="position-list"),
+    path("about/", about.about_data, name="about-data"),
 ]

@@ -4,16 +4,20 @@ Each view shapes its queries here or in selectors.py, takes the page's FilterSet
 the page cache (cache.py); the templates are in templates/pages/.
 """
 
+from collections import defaultdict
+
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from governance.models import Chair, MembershipEvent
+from governance.standing import with_standing
 from meetings.models import Meeting, Participant, Source
 from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount, Stance, stage_order
 
 from .cache import cached_page
 from .filters import MatrixFilter, MeetingFilter, PositionFilter
 from .pagination import paginate
+from .participants import participant_sections
 from .selectors import (
     STAGE_KEY_LABELS,
     STAGE_KEYS,
@@ -25,6 +29,7 @@ from .selectors import (
     stance_counts_by_year,
     stance_order_expression,
 )
+from .timeline import timeline_decades, timeline_years
 
 # A participant's page lists its latest acts; the position list (?act=…) has them all.
 ACTS_SHOWN = 20
@@ -46,7 +51,8 @@ def proposals_with_record(positions=None):
 
 @cached_page(MeetingFilter)
 def timeline(request):
-    """Every meeting in time order, grouped by year, with agenda chips, counts and a stacked chart.
+    """Every meeting in time order, folded into decades and years, each year with its chairs and how
+    much the record holds for it; agenda chips, counts and a chart of stances by year.
 
     The counts and the chart follow the filters: with participants chosen they count those
     participants' positions, with issues chosen the positions (and agenda items) on those issues.
@@ -64,16 +70,28 @@ def timeline(request):
         meeting.stance_counts = counts.get(meeting.pk, {})
         meeting.positions_total = sum(meeting.stance_counts.values())
         meeting.blocks_total = meeting.stance_counts.get(Stance.BLOCKS, 0)
+    chairs = Chair.objects.of_the_kp().select_related("participant", "person").order_by("year", "role", "pk")
+    if meetings:
+        chairs = chairs.filter(year__range=(meetings[0].start_date.year, meetings[-1].start_date.year))
+    years = timeline_years(meetings, chairs if meetings else [])
     of_whom = _of_whom(filterset) if valid else ""
     chart = stacked_chart(
-        [m.short_label for m in meetings],
-        [m.stance_counts for m in meetings],
-        "Participants per meeting, by the stance they took" + (f", {of_whom}" if of_whom else ""),
+        [str(y.year) for y in years],
+        [y.stance_counts for y in years],
+        "Stances taken each year, by participants at meetings" + (f", {of_whom}" if of_whom else ""),
+        unit="participants, counted at each meeting",
     )
     return render(
         request,
         "pages/timeline.html",
-        {"filter": filterset, "meetings": meetings, "chart": chart, "of_whom": of_whom},
+        {
+            "filter": filterset,
+            "meetings": meetings,
+            "decades": timeline_decades(years, open_all=filterset.is_bound),
+            "years": years,
+            "chart": chart,
+            "of_whom": of_whom,
+        },
     )
 
 
@@ -132,11 +150,22 @@ def meeting_detail(request, slug):
 
 @cached_page()
 def participant_list(request):
-    participants = Participant.objects.annotate(
-        positions_total=Count("positions"),
-        blocks_total=Count("positions", filter=Q(positions__stance=Stance.BLOCKS)),
-    ).order_by("-has_veto", "name")
-    return render(request, "pages/participant_list.html", {"participants": participants})
+    """Participants (current, suspended, former), observers (current, former) and others the sources
+    name, each with its admission and latest change of standing, its chair years and its counts."""
+    participants = with_standing(
+        Participant.objects.annotate(
+            positions_total=Count("positions"),
+            blocks_total=Count("positions", filter=Q(positions__stance=Stance.BLOCKS)),
+        )
+    ).order_by("name")
+    chair_years = defaultdict(list)
+    for participant_id, year in (
+        Chair.objects.of_the_kp().filter(role="chair").order_by("year").values_list("participant_id", "year")
+    ):
+        if year not in chair_years[participant_id]:
+            chair_years[participant_id].append(year)
+    sections = participant_sections(participants, chair_years)
+    return render(request, "pages/participant_list.html", {"sections": sections})
 
 
 @cached_page(also=["page"])

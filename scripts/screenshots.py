@@ -30,6 +30,8 @@ PAGES = {
     "participant-car": "/participants/caf/",
     "participants": "/participants/",
     "positions": "/positions/",
+    # The record since 2003 (issue 14).
+    "about": "/about/",
 }
 WIDTHS = {
     "laptop": {"viewport": {"width": 1366, "height": 768}},

@@ -56,6 +56,7 @@ FIXED_PAGES = {
     "matrix-by-meeting": "/matrix/?by=meeting",
     "positions": "/positions/",
     "source": None,  # found on the meeting page: its first source
+    "about": "/about/",
     "admin-login": "/admin/login/",
 }
 
@@ -65,7 +66,7 @@ def find_pages(base):
 
     pages = dict(FIXED_PAGES)
     timeline = fetch(base + "/").decode()
-    cards = re.findall(r'<h3><a href="(/meetings/[^"]+/)">.*?(\d+) positions?', timeline, flags=re.S)
+    cards = re.findall(r'<h4><a href="(/meetings/[^"]+/)">.*?(\d+) positions?', timeline, flags=re.S)
     if not cards:
         raise RuntimeError("no meeting on the timeline: did the curated data load?")
     pages["meeting"] = max(cards, key=lambda card: int(card[1]))[0]

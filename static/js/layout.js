@@ -26,3 +26,19 @@
     regions.forEach(function (region) { observer.observe(region); });
   }
 })();
+/* A link to a place inside a closed <details> (a folded decade of the timeline, #year-2009) opens it,
+   then scrolls to the place, on arrival and on every later jump within the page. */
+(function () {
+  "use strict";
+  function reveal() {
+    var id = window.location.hash.slice(1);
+    var target = id && document.getElementById(decodeURIComponent(id));
+    var opened = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; opened = true; }
+    }
+    if (opened) { target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", reveal);
+  reveal();
+})();

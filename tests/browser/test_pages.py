@@ -145,7 +145,7 @@ def test_matrix_cell_opens_the_positions_it_counts(page, problems):
 def assert_only_plenaries_listed(page):
     assert parse_qs(urlsplit(page.url).query)["kind"] == ["plenary"]
     cards = page.locator("li.meeting-card")
-    titles = cards.locator("h3").all_inner_texts()
+    titles = cards.locator("h4").all_inner_texts()
     plenaries = Meeting.objects.filter(kind="plenary").values_list("title", flat=True)
     assert sorted(titles) == sorted(plenaries)
     assert 0 < len(titles) < Meeting.objects.count()
@@ -219,4 +219,23 @@ def test_tab_reaches_the_skip_link_first_and_it_moves_focus_to_main(page, proble
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
     assert urlsplit(page.url).fragment == "main"
+    assert not problems, "\n".join(problems)
+
+
+def test_a_year_in_a_folded_decade_opens_when_its_link_is_followed(page, problems):
+    page.goto("/")
+    folded = page.locator("details#decade-2000")
+    assert folded.evaluate("el => el.open") is False, "the oldest decade starts folded"
+    assert not page.locator("#year-2004").is_visible()
+
+    page.locator('.year-strip a[href="#year-2004"]').click()
+    assert folded.evaluate("el => el.open") is True
+    heading = page.locator("#year-2004")
+    assert heading.is_visible() and heading.evaluate("el => el.getBoundingClientRect().top") < 400
+    # Arriving from another page with the year in the address opens it too.
+    page.goto("/about/")
+    page.locator('table.coverage a[href="/#year-2006"]').click()
+    page.wait_for_url("**/#year-2006")
+    assert page.locator("details#decade-2000").evaluate("el => el.open") is True
+    assert page.locator("#year-2006").is_visible()
     assert not problems, "\n".join(problems)
