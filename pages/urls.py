@@ -14,5 +14,6 @@ urlpatterns = [
     path("issues/<slug:slug>/", views.issue_detail, name="issue-detail"),
     path("matrix/", views.matrix, name="matrix"),
     path("positions/", views.position_list, name="position-list"),
+    path("positions/<int:pk>/", views.position_detail, name="position-detail"),
     path("about/", about.about_data, name="about-data"),
 ]

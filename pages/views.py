@@ -15,9 +15,11 @@ from meetings.models import Meeting, Participant, Source
 from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount, Stance, stage_order
 
 from .cache import cached_page
+from .citation import citations
 from .filters import MatrixFilter, MeetingFilter, PositionFilter
 from .pagination import paginate
 from .participants import participant_sections
+from .passages import mark_quote, paragraph_number, paragraphs, passage_url
 from .selectors import (
     STAGE_KEY_LABELS,
     STAGE_KEYS,
@@ -200,9 +202,15 @@ def participant_detail(request, code):
     )
 
 
-@cached_page(also=["page"])
+@cached_page(also=["page", "position"])
 def source_detail(request, pk):
+    """A source: its citation, the records citing it, and its stored text in numbered paragraphs
+    (#p4); arriving from a position (?position=12) marks its quoted words."""
     source = get_object_or_404(Source.objects.prefetch_related("meetings"), pk=pk)
+    text = paragraphs(source.text)
+    quoting, marked = _quoting_position(request, source), None
+    if quoting is not None and quoting.quote:
+        marked = mark_quote(text, quoting.quote, near=paragraph_number(quoting.source_location))
     page = paginate(request, source.positions.for_listing().as_entered_by_meeting())
     # What else cites it: accounts of decisions, chairs, membership events (a public page may support only these).
     accounts = source.proposal_accounts.select_related("proposal__agenda_item__meeting").order_by(
@@ -215,12 +223,44 @@ def source_detail(request, pk):
         "pages/source_detail.html",
         {
             "source": source,
+            "paragraphs": text,
+            "quoting": quoting,
+            "marked": marked,
             "page": page,
             "accounts": list(accounts),
             "chairs": list(chairs),
             "memberships": list(memberships),
         },
     )
+
+
+@cached_page()
+def position_detail(request, pk):
+    """A position's permalink: the record, its proposal and meeting, the passage it cites, when it last
+    changed, and how to cite it."""
+    position = get_object_or_404(Position.objects.for_listing().select_related("working_body"), pk=pk)
+    changed = position.history.order_by("-history_date").values_list("history_date", flat=True).first()
+    changed = (changed or position.updated_at).date()
+    url = request.build_absolute_uri(position.get_absolute_url())
+    return render(
+        request,
+        "pages/position_detail.html",
+        {
+            "position": position,
+            "changed": changed,
+            "permalink": url,
+            "passage_url": passage_url(position),
+            "cite": citations(position, url, changed),
+        },
+    )
+
+
+def _quoting_position(request, source):
+    """The position named by ?position=, if it cites this source; else None (a bad value marks nothing)."""
+    value = request.GET.get("position", "")
+    if not value.isdigit() or len(value) > 12:
+        return None
+    return Position.objects.filter(pk=int(value), source=source).select_related("participant").first()
 
 
 @cached_page()

@@ -624,9 +624,8 @@ class Position(models.Model):
             self.agenda_item_id = None
 
     def get_absolute_url(self):
-        if self.meeting_id:
-            return f"{self.meeting.get_absolute_url()}#position-{self.pk}"
-        return f"{self.participant.get_absolute_url()}#position-{self.pk}"
+        """The position's permalink (issue 15)."""
+        return reverse("pages:position-detail", kwargs={"pk": self.pk})
 
     @property
     def reporter_display(self):

@@ -32,6 +32,9 @@ PAGES = {
     "positions": "/positions/",
     # The record since 2003 (issue 14).
     "about": "/about/",
+    # A position's permalink with its citation, and the passage it leads to, its quote marked (issue 15).
+    "position": "/positions/1/",
+    "source-marked": ("/positions/1/", "a.passage"),
 }
 WIDTHS = {
     "laptop": {"viewport": {"width": 1366, "height": 768}},
@@ -48,7 +51,13 @@ def take(base_url, out):
             context = browser.new_context(reduced_motion="reduce", **options)
             page = context.new_page()
             for name, path in PAGES.items():
+                # A (page, link) pair: the page the link is followed from, so the shot is where it leads.
+                path, follow = path if isinstance(path, tuple) else (path, None)
                 response = page.goto(urljoin(base_url, path), wait_until="networkidle")
+                if follow and response is not None and response.ok:
+                    with page.expect_navigation(wait_until="networkidle") as navigation:
+                        page.locator(follow).first.click()
+                    response = navigation.value
                 if response is None or not response.ok:
                     failures.append(f"{path}: {response.status if response else 'no response'}")
                     continue

@@ -6,7 +6,6 @@ whose console errors, uncaught exceptions, CSP violations and failed requests ar
 """
 
 import pytest
-from django.core.management import call_command
 
 from scripts.chromium import chromium
 
@@ -28,9 +27,8 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, transactional_db, kp_data):
     """The live server's base URL, serving the curated dataset (committed, so its thread sees it)."""
-    call_command("loaddata", "kp", verbosity=0)
     return live_server.url
 
 

@@ -239,3 +239,16 @@ def test_a_year_in_a_folded_decade_opens_when_its_link_is_followed(page, problem
     assert page.locator("details#decade-2000").evaluate("el => el.open") is True
     assert page.locator("#year-2006").is_visible()
     assert not problems, "\n".join(problems)
+
+
+def test_a_permalink_leads_to_its_quoted_words_marked_in_the_source(page, problems):
+    position = Position.objects.filter(evidence="quoted", source_location__startswith="paragraph ").first()
+    page.goto(f"/positions/{position.pk}/")
+    assert page.get_by_role("heading", name="Cite this").is_visible()
+    page.get_by_role("link", name="read the passage, the quoted words marked").click()
+    page.wait_for_url(f"**/sources/{position.source_id}/?position={position.pk}#p*")
+    mark = page.locator("mark#quoted")
+    assert mark.is_visible() and mark.evaluate("el => el.getBoundingClientRect().top") < 900
+    number = position.source_location.split()[1]
+    assert mark.evaluate("el => el.closest('p').id") == f"p{number}"
+    assert not problems, "\n".join(problems)
