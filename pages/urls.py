@@ -16,4 +16,5 @@ urlpatterns = [
     path("positions/", views.position_list, name="position-list"),
     path("positions/<int:pk>/", views.position_detail, name="position-detail"),
     path("about/", about.about_data, name="about-data"),
+    path("search/", views.search_page, name="search"),
 ]

@@ -6,6 +6,7 @@ the page cache (cache.py); the templates are in templates/pages/.
 
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
@@ -20,6 +21,7 @@ from .filters import MatrixFilter, MeetingFilter, PositionFilter
 from .pagination import paginate
 from .participants import participant_sections
 from .passages import mark_quote, paragraph_number, paragraphs, passage_url
+from .search import MIN_LENGTH, problem_with, search
 from .selectors import (
     STAGE_KEY_LABELS,
     STAGE_KEYS,
@@ -261,6 +263,27 @@ def _quoting_position(request, source):
     if not value.isdigit() or len(value) > 12:
         return None
     return Position.objects.filter(pk=int(value), source=source).select_related("participant").first()
+
+
+@cached_page(also=["q"])
+def search_page(request):
+    """One search over the record, grouped by kind with counts (pages/search.py)."""
+    q = request.GET.get("q", "")
+    problem = problem_with(q)
+    groups = [] if problem else search(q)
+    return render(
+        request,
+        "pages/search.html",
+        {
+            "q": q,
+            "problem": "" if problem == "empty" else problem,
+            "empty": problem == "empty",
+            "groups": groups,
+            "total": sum(group.count for group in groups),
+            "min_length": MIN_LENGTH,
+            "full_text": connection.vendor == "postgresql",
+        },
+    )
 
 
 @cached_page()

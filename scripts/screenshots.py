@@ -35,6 +35,7 @@ PAGES = {
     # A position's permalink with its citation, and the passage it leads to, its quote marked (issue 15).
     "position": "/positions/1/",
     "source-marked": ("/positions/1/", "a.passage"),
+    "search": "/search/?q=Kasane",
 }
 WIDTHS = {
     "laptop": {"viewport": {"width": 1366, "height": 768}},

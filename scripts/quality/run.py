@@ -57,6 +57,8 @@ FIXED_PAGES = {
     "positions": "/positions/",
     "source": None,  # found on the meeting page: its first source
     "about": "/about/",
+    "search": "/search/?q=Kasane",
+    "position": "/positions/1/",
     "admin-login": "/admin/login/",
 }
 

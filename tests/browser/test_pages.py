@@ -252,3 +252,16 @@ def test_a_permalink_leads_to_its_quoted_words_marked_in_the_source(page, proble
     number = position.source_location.split()[1]
     assert mark.evaluate("el => el.closest('p').id") == f"p{number}"
     assert not problems, "\n".join(problems)
+
+
+def test_a_search_from_the_header_lands_on_kasane(page, problems):
+    page.goto("/participants/")
+    header = page.get_by_role("search", name="Search the record")
+    header.get_by_role("searchbox").fill("Kasane")
+    header.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/search/?q=Kasane")
+    meetings = page.locator("section.search-group").filter(has=page.locator("h2#meetings"))
+    meetings.get_by_role("link", name="KP Intersessional 2022, Kasane").click()
+    page.wait_for_url("**/meetings/2022-06-intersessional-kasane/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("KP Intersessional 2022, Kasane")
+    assert not problems, "\n".join(problems)
