@@ -11,5 +11,7 @@ urlpatterns = [
     path("chairs.csv", views.chairs_csv, name="chairs-csv"),
     path("memberships.csv", views.memberships_csv, name="memberships-csv"),
     path("matrix.csv", views.matrix_csv, name="matrix-csv"),
+    path("compare.csv", views.compare_csv, name="compare-csv"),
+    path("alignment.csv", views.alignment_csv, name="alignment-csv"),
     path("kptracker-data.zip", views.data_package, name="data-package"),
 ]

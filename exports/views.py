@@ -14,7 +14,8 @@ from django.views.decorators.http import require_safe
 from governance.models import Chair, MembershipEvent
 from kptracker.params import Parameters
 from meetings.models import Meeting
-from pages.filters import MatrixFilter, MeetingFilter, PositionFilter
+from pages.analysis import alignment_pairs, compared_positions, comparison_rows, ranked
+from pages.filters import AnalysisFilter, CompareFilter, MatrixFilter, MeetingFilter, PositionFilter
 from pages.selectors import blocking_matrix
 from positions.models import Position, Proposal
 
@@ -94,6 +95,47 @@ def matrix_csv(request):
     matrix = blocking_matrix(filterset)
     stem = "kptracker-matrix-by-meeting" if matrix["by_meeting"] else "kptracker-matrix"
     return csv_response(stem, *matrix_rows(matrix))
+
+
+@require_safe
+def compare_csv(request):
+    """The comparison as shown: a row per proposal, a stance column per participant, and the verdict."""
+    filterset = CompareFilter(request.GET, queryset=Position.objects.all())
+    if not filterset.is_valid():
+        return bad_filter_response(filterset)
+    chosen = filterset.chosen("participant")
+    rows = comparison_rows(compared_positions(filterset), chosen)
+    header = ["meeting", "meeting_date", "issue", "proposal", "stage"] + [p.code for p in chosen] + ["verdict"]
+
+    def cell(positions):
+        # Each stance with its evidence and its position's id, e.g. "blocks (inferred) #12; supports #30".
+        return "; ".join(f"{p.stance}{'' if p.evidence == 'quoted' else f' ({p.evidence})'} #{p.pk}" for p in positions)
+
+    body = (
+        [
+            row.meeting.slug,
+            row.meeting.start_date.isoformat(),
+            row.issue.slug,
+            row.proposal.text,
+            row.proposal.stage,
+            *[cell(positions) for positions in row.cells],
+            row.verdict,
+        ]
+        for row in rows
+    )
+    return csv_response("kptracker-compare", header, body)
+
+
+@require_safe
+def alignment_csv(request):
+    """Every pair as on /alignment/: shared proposals, same side, the share, and whether too few to rank."""
+    filterset = AnalysisFilter(request.GET, queryset=Position.objects.all())
+    if not filterset.is_valid():
+        return bad_filter_response(filterset)
+    enough, few = ranked(alignment_pairs(filterset.qs, evidence=filterset.chosen("evidence")))
+    header = ["participant_a", "participant_b", "shared_proposals", "same_side", "share", "too_few"]
+    body = ([p.a, p.b, p.shared, p.agree, f"{p.share:.3f}", p.too_few] for p in enough + few)
+    return csv_response("kptracker-alignment", header, body)
 
 
 @require_safe

@@ -269,3 +269,55 @@ class MatrixFilter(YearRangeFilterSet):
     @property
     def columns(self):
         return self._cleaned("by", "issue")
+
+
+class AnalysisFilter(YearRangeFilterSet):
+    """Stances on proposals, narrowed as the matrix narrows them (years, meeting kind, stage, evidence):
+    the comparison's and the alignment's filters."""
+
+    date_field = "meeting__start_date"
+
+    kind = meeting_kind_filter(field_name="meeting__kind")
+    stage = django_filters.MultipleChoiceFilter(
+        field_name="proposal__stage",
+        choices=Stage.choices,
+        label="Stage",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    evidence = django_filters.MultipleChoiceFilter(
+        choices=Evidence.choices,
+        label="Evidence",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+        help_text="Of every position counted (for the alignment, both sides').",
+    )
+
+    class Meta:
+        model = Position
+        form = YearRangeForm
+        fields = ["year_from", "year_to", "kind", "stage", "evidence"]
+
+    def filter_queryset(self, queryset):
+        # Stances on proposals only: an act answers no proposal.
+        return super().filter_queryset(queryset).filter(proposal__isnull=False).exclude(stance="")
+
+
+MIN_COMPARED, MAX_COMPARED = 2, 6
+
+
+class CompareForm(YearRangeForm):
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("participant")
+        if chosen is not None and not MIN_COMPARED <= len(chosen) <= MAX_COMPARED:
+            self.add_error("participant", f"Choose {MIN_COMPARED} to {MAX_COMPARED} participants to compare.")
+        return data
+
+
+class CompareFilter(AnalysisFilter):
+    participant = participant_choice_filter(field_name="participant", help_text="Two to six. " + SEVERAL_HELP)
+
+    class Meta(AnalysisFilter.Meta):
+        form = CompareForm
+        fields = ["participant", *AnalysisFilter.Meta.fields]

@@ -17,4 +17,6 @@ urlpatterns = [
     path("positions/<int:pk>/", views.position_detail, name="position-detail"),
     path("about/", about.about_data, name="about-data"),
     path("search/", views.search_page, name="search"),
+    path("compare/", views.compare, name="compare"),
+    path("alignment/", views.alignment, name="alignment"),
 ]

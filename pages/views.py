@@ -15,9 +15,10 @@ from governance.standing import with_standing
 from meetings.models import Meeting, Participant, Source
 from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount, Stance, stage_order
 
+from .analysis import MIN_SHARED, alignment_pairs, compared_positions, comparison_rows, heat_map, ranked
 from .cache import cached_page
 from .citation import citations
-from .filters import MatrixFilter, MeetingFilter, PositionFilter
+from .filters import AnalysisFilter, CompareFilter, MatrixFilter, MeetingFilter, PositionFilter
 from .pagination import paginate
 from .participants import participant_sections
 from .passages import mark_quote, paragraph_number, paragraphs, passage_url
@@ -358,3 +359,34 @@ def position_list(request):
     valid = not filterset.is_bound or filterset.is_valid()
     page = paginate(request, filterset.qs if valid else Position.objects.none())
     return render(request, "pages/position_list.html", {"filter": filterset, "page": page})
+
+
+@cached_page(CompareFilter)
+def compare(request):
+    """Two to six participants side by side, proposal by proposal: each one's stance, evidence and
+    source, and whether they agree."""
+    filterset = CompareFilter(request.GET or None, queryset=Position.objects.all())
+    chosen, rows = [], []
+    if filterset.is_bound and filterset.is_valid():
+        chosen = filterset.chosen("participant")
+        rows = comparison_rows(compared_positions(filterset), chosen)
+    verdicts = {verdict: sum(1 for row in rows if row.verdict == verdict) for verdict in ("agree", "differ", "one")}
+    return render(
+        request, "pages/compare.html", {"filter": filterset, "chosen": chosen, "rows": rows, "verdicts": verdicts}
+    )
+
+
+@cached_page(AnalysisFilter)
+def alignment(request):
+    """Who sides with whom: for each pair, the share of shared proposals on which they took the same side."""
+    filterset = AnalysisFilter(request.GET or None, queryset=Position.objects.all())
+    pairs = []
+    if not filterset.is_bound or filterset.is_valid():
+        pairs = alignment_pairs(filterset.qs, evidence=filterset.chosen("evidence"))
+    enough, few = ranked(pairs)
+    columns, grid = heat_map(pairs)
+    return render(
+        request,
+        "pages/alignment.html",
+        {"filter": filterset, "enough": enough, "few": few, "columns": columns, "grid": grid, "min_shared": MIN_SHARED},
+    )

@@ -36,6 +36,8 @@ PAGES = {
     "position": "/positions/1/",
     "source-marked": ("/positions/1/", "a.passage"),
     "search": "/search/?q=Kasane",
+    "compare": "/compare/?participant=RUS&participant=USA",
+    "alignment": "/alignment/",
 }
 WIDTHS = {
     "laptop": {"viewport": {"width": 1366, "height": 768}},

@@ -58,6 +58,8 @@ FIXED_PAGES = {
     "source": None,  # found on the meeting page: its first source
     "about": "/about/",
     "search": "/search/?q=Kasane",
+    "compare": "/compare/?participant=RUS&participant=USA",
+    "alignment": "/alignment/",
     "position": "/positions/1/",
     "admin-login": "/admin/login/",
 }

@@ -265,3 +265,31 @@ def test_a_search_from_the_header_lands_on_kasane(page, problems):
     page.wait_for_url("**/meetings/2022-06-intersessional-kasane/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("KP Intersessional 2022, Kasane")
     assert not problems, "\n".join(problems)
+
+
+def test_comparing_russia_and_the_united_states(page, problems):
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Compare").click()
+    page.get_by_role("link", name="Russia and the United States").click()
+    page.wait_for_url("**/compare/?participant=RUS&participant=USA")
+    table = page.locator("table.compare")
+    assert table.locator("thead th").all_inner_texts()[1:3] == ["Russia", "United States"]
+    differ = table.locator("tr.verdict-differ")
+    assert differ.count() >= 1
+    assert "Kasane" in differ.first.inner_text()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_alignment_heat_map_is_drawn_with_its_table(page, problems):
+    page.goto("/alignment/")
+    heat = page.locator("table.heat-map")
+    assert heat.is_visible()
+    names = heat.locator("tbody th").all_inner_texts()
+    assert len(names) == heat.locator("thead th").count() >= 10
+    shaded = heat.locator("td[class^=share-]")
+    assert shaded.count() > 0
+    colour = shaded.first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent"), "the cells are not shaded"
+    pairs = page.locator("table.pairs").first
+    assert pairs.locator("tbody tr").count() > 0
+    assert not problems, "\n".join(problems)

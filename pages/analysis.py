@@ -1,0 +1,180 @@
+"""Reading the record as a whole: participants compared side by side, and who sides with whom.
+
+Both speak of proposals at their stage, not of topics: two participants "agree" on a proposal when
+they took the same side on that very proposal.
+
+Sides: supports is *for*; opposes and blocks are *against* (a block is the strongest "no"); abstains
+is *abstaining*, which agrees only with another abstention. A neutral stance and a protest (a
+walk-out answering a proposal) take no side and are left out.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+
+from positions.models import ProposalAccount, Stance, stage_order
+
+FOR, AGAINST, ABSTAINING = "for", "against", "abstaining"
+SIDE_OF_STANCE = {
+    Stance.SUPPORTS: FOR,
+    Stance.OPPOSES: AGAINST,
+    Stance.BLOCKS: AGAINST,
+    Stance.ABSTAINS: ABSTAINING,
+}
+SIDED_STANCES = list(SIDE_OF_STANCE)
+# A pair with fewer shared proposals than this is shown, marked, and not ranked.
+MIN_SHARED = 3
+
+
+def side_expression(prefix=""):
+    """The side of a position's stance, as SQL (prefix "proposal__positions__" for the joined one)."""
+    return Case(
+        *[When(**{f"{prefix}stance": stance}, then=Value(side)) for stance, side in SIDE_OF_STANCE.items()],
+        output_field=CharField(),
+    )
+
+
+def consensus_adoptions():
+    """Proposals an account says were adopted by consensus: everyone present agreed, or no one said
+    otherwise, so they tell nothing about who sides with whom (Häge and Hug's caution)."""
+    return ProposalAccount.objects.filter(result="adopted", decided_by="consensus").values("proposal")
+
+
+# --- the comparison ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ComparisonRow:
+    proposal: object
+    cells: list = field(default_factory=list)  # per chosen participant, its positions on the proposal
+    verdict: str = ""  # "agree", "differ" or "one" (only one of them took a side)
+    meeting: object = None
+    issue: object = None
+
+
+def compared_positions(filterset):
+    """The chosen participants' stances on proposals, in the record's order: meeting, issue, stage."""
+    return filterset.qs.select_related("participant", "source", "proposal", "meeting", "agenda_item__issue").order_by(
+        "meeting__start_date",
+        "meeting__slug",
+        "agenda_item__issue__title",
+        stage_order("proposal__stage"),
+        "proposal_id",
+        "pk",
+    )
+
+
+def comparison_rows(positions, participants):
+    """One row per proposal any chosen participant took a stance on, in the order of `positions`."""
+    order = {p.pk: i for i, p in enumerate(participants)}
+    rows, by_proposal = [], {}
+    for position in positions:
+        row = by_proposal.get(position.proposal_id)
+        if row is None:
+            row = by_proposal[position.proposal_id] = ComparisonRow(
+                proposal=position.proposal,
+                cells=[[] for _ in participants],
+                meeting=position.meeting,
+                issue=position.agenda_item.issue,
+            )
+            rows.append(row)
+        row.cells[order[position.participant_id]].append(position)
+    for row in rows:
+        sides = [{SIDE_OF_STANCE.get(p.stance) for p in cell} - {None} for cell in row.cells]
+        taking = [s for s in sides if s]
+        if len(taking) < 2:
+            row.verdict = "one"
+        elif all(len(s) == 1 for s in taking) and len(set.union(*taking)) == 1:
+            row.verdict = "agree"
+        else:
+            row.verdict = "differ"
+    return rows
+
+
+# --- the alignment -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Pair:
+    a: str
+    a_name: str
+    b: str
+    b_name: str
+    shared: int
+    agree: int
+
+    @property
+    def share(self):
+        return self.agree / self.shared if self.shared else 0
+
+    @property
+    def percent(self):
+        return round(100 * self.share)
+
+    @property
+    def bucket(self):
+        """The heat map's shade: 0 (seldom on the same side) to 4 (nearly always)."""
+        return min(4, self.percent // 20)
+
+    @property
+    def too_few(self):
+        return self.shared < MIN_SHARED
+
+
+def alignment_pairs(positions, evidence=None):
+    """Every pair of participants that both took a side on at least one proposal, with the number of
+    such proposals and of those on which they took the same side: one query, a self-join of the
+    positions on their proposal grouped by pair.
+
+    `positions` is already narrowed by years, meeting kind and stage (properties of the proposal, so
+    shared by both sides) and by evidence on the first side; `evidence` narrows the second side too.
+    """
+    joined = {
+        "proposal__positions__stance__in": SIDED_STANCES,
+        # Each pair once, in code order; never a participant with itself.
+        "proposal__positions__participant__code__gt": F("participant__code"),
+    }
+    if evidence:
+        joined["proposal__positions__evidence__in"] = evidence
+    rows = (
+        positions.filter(proposal__isnull=False, stance__in=SIDED_STANCES)
+        .exclude(proposal__in=consensus_adoptions())
+        .filter(**joined)
+        .annotate(
+            a=F("participant__code"),
+            a_name=F("participant__name"),
+            b=F("proposal__positions__participant__code"),
+            b_name=F("proposal__positions__participant__name"),
+            side_a=side_expression(),
+            side_b=side_expression("proposal__positions__"),
+        )
+        .values("a", "a_name", "b", "b_name")
+        .annotate(
+            shared=Count("proposal", distinct=True),
+            agree=Count("proposal", distinct=True, filter=Q(side_a=F("side_b"))),
+        )
+        .order_by("a", "b")
+    )
+    return [Pair(**row) for row in rows]
+
+
+def ranked(pairs):
+    """Pairs with enough shared proposals, most aligned first; then the others, by shared count."""
+    enough = sorted((p for p in pairs if not p.too_few), key=lambda p: (-p.share, -p.shared, p.a, p.b))
+    few = sorted((p for p in pairs if p.too_few), key=lambda p: (-p.shared, p.a, p.b))
+    return enough, few
+
+
+def heat_map(pairs):
+    """The participants of any pair, ordered by name, and a lookup (code, code) -> Pair both ways."""
+    names = {}
+    lookup = {}
+    for pair in pairs:
+        names[pair.a], names[pair.b] = pair.a_name, pair.b_name
+        lookup[(pair.a, pair.b)] = lookup[(pair.b, pair.a)] = pair
+    codes = sorted(names, key=lambda code: names[code])
+    grid = [
+        {"code": row, "name": names[row], "cells": [lookup.get((row, col)) if row != col else None for col in codes]}
+        for row in codes
+    ]
+    return [{"code": c, "name": names[c]} for c in codes], grid

@@ -1,0 +1,111 @@
+"""/compare/ and /alignment/: participants side by side, and who sides with whom, proposal by proposal."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from positions.models import ProposalAccount
+from tests.factories import AgendaItemFactory, ParticipantFactory, PositionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def record():
+    """Four proposals. RUS and USA differ on two, agree on one (an abstention each), and only USA
+    took a side on the fourth; CHN sides with RUS. The fifth was adopted by consensus."""
+    rus, usa, chn = (
+        ParticipantFactory(code=c, name=n) for c, n in (("RUS", "Russia"), ("USA", "US"), ("CHN", "China"))
+    )
+    items = [AgendaItemFactory(meeting__start_date=f"202{i}-11-01", meeting__end_date=None) for i in range(5)]
+    stances = [
+        {rus: "blocks", usa: "supports", chn: "opposes"},
+        {rus: "opposes", usa: "supports", chn: "blocks"},
+        {rus: "abstains", usa: "abstains", chn: "abstains"},
+        {usa: "supports"},
+        {rus: "supports", usa: "supports", chn: "supports"},
+    ]
+    for item, by in zip(items, stances, strict=True):
+        for participant, stance in by.items():
+            PositionFactory(
+                agenda_item=item, participant=participant, stance=stance, quote=f"{stance} {participant.code}"
+            )
+    adopted = ProposalAccount.objects.create(
+        proposal=items[4].proposals.get(), result="adopted", decided_by="consensus"
+    )
+    return {"items": items, "adopted": adopted}
+
+
+def test_compare_puts_participants_side_by_side_with_verdicts(client, record):
+    response = client.get("/compare/", {"participant": ["rus", "USA"]})
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [row.verdict for row in rows] == ["differ", "differ", "agree", "one", "agree"]
+    assert response.context["verdicts"] == {"agree": 2, "differ": 2, "one": 1}
+    html = response.content.decode()
+    first = rows[0].cells[[p.code for p in response.context["chosen"]].index("RUS")][0]
+    assert f'href="/positions/{first.pk}/"' in html
+
+
+@pytest.mark.parametrize("codes", [["RUS"], ["RUS", "USA", "CHN", "P1", "P2", "P3", "P4"]])
+def test_compare_takes_two_to_six_participants(client, record, codes):
+    for code in ("P1", "P2", "P3", "P4"):
+        ParticipantFactory(code=code)
+    html = client.get("/compare/", {"participant": codes}).content.decode()
+    assert "Choose 2 to 6 participants to compare." in html
+    assert client.get("/export/compare.csv", {"participant": codes}).status_code == 400
+
+
+def test_compare_csv_holds_the_same_rows(client, record):
+    response = client.get("/export/compare.csv", {"participant": ["RUS", "USA"], "year_from": 2021})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["meeting", "meeting_date", "issue", "proposal", "stage", "RUS", "USA", "verdict"]
+    assert [row[-1] for row in rows[1:]] == ["differ", "agree", "one", "agree"]
+    assert rows[1][5].startswith("opposes #")
+
+
+def test_alignment_counts_shared_proposals_and_leaves_consensus_out(client, record):
+    response = client.get("/alignment/")
+    pairs = {(p.a, p.b): p for p in response.context["enough"] + response.context["few"]}
+    # The consensus adoption is left out: RUS and USA share three proposals, agreeing on one (abstaining).
+    assert (pairs[("RUS", "USA")].shared, pairs[("RUS", "USA")].agree) == (3, 1)
+    # Opposes and blocks are the same side.
+    assert (pairs[("CHN", "RUS")].shared, pairs[("CHN", "RUS")].agree) == (3, 3)
+    assert pairs[("CHN", "RUS")].percent == 100 and not pairs[("CHN", "RUS")].too_few
+    html = response.content.decode()
+    assert "How it is computed" in html and "adopted by consensus are left out" in html
+    assert 'href="/compare/?participant=CHN&amp;participant=RUS"' in html
+
+
+def test_alignment_marks_pairs_with_too_few_shared_proposals(client, record):
+    response = client.get("/alignment/", {"year_from": 2021})
+    few = {(p.a, p.b) for p in response.context["few"]}
+    assert ("RUS", "USA") in few and not response.context["enough"]
+    assert 'class="too-few"' in response.content.decode()
+
+
+def test_alignment_csv_holds_every_pair(client, record):
+    response = client.get("/export/alignment.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    by_pair = {(r["participant_a"], r["participant_b"]): r for r in rows}
+    assert by_pair[("RUS", "USA")] == {
+        "participant_a": "RUS", "participant_b": "USA", "shared_proposals": "3", "same_side": "1",
+        "share": "0.333", "too_few": "false",
+    }  # fmt: skip
+    assert client.get("/export/alignment.csv", {"stage": "nonsense"}).status_code == 400
+
+
+@pytest.mark.parametrize("path,params", [("/alignment/", {}), ("/compare/", {"participant": ["RUS", "USA"]})])
+def test_a_fixed_number_of_queries_whatever_the_data(client, record, path, params):
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path, params).status_code == 200
+        counts.append(len([q for q in ctx.captured_queries if "dataversion" not in q["sql"]]))
+        for item in record["items"][:3]:
+            for code in ("P7", "P8", "P9"):
+                PositionFactory(agenda_item=item, participant=ParticipantFactory(code=code), stance="supports")
+    assert counts[0] == counts[1]
