@@ -188,6 +188,30 @@ class PositionFilter(YearRangeFilterSet):
         return queryset.filter(quote__icontains=value)
 
 
+def stage_filter(help_text=""):
+    """A proposal's stage, several at once. distinct=False: a column of the row's one proposal, so no
+    join repeats a row."""
+    return django_filters.MultipleChoiceFilter(
+        field_name="proposal__stage",
+        choices=Stage.choices,
+        label="Stage",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+        help_text=help_text,
+    )
+
+
+def evidence_filter(help_text=""):
+    """A position's evidence, several at once (a column of the row: distinct=False)."""
+    return django_filters.MultipleChoiceFilter(
+        choices=Evidence.choices,
+        label="Evidence",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+        help_text=help_text,
+    )
+
+
 STANCE_SETS = {
     "blocks": [Stance.BLOCKS],
     "blocks_opposes": [Stance.BLOCKS, Stance.OPPOSES],
@@ -218,22 +242,8 @@ class MatrixFilter(YearRangeFilterSet):
         empty_label=None,
         method="filter_show",
     )
-    # distinct=False: each is a column of the row or of its one proposal, so no join repeats a row.
-    stage = django_filters.MultipleChoiceFilter(
-        field_name="proposal__stage",
-        choices=Stage.choices,
-        label="Stage",
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,
-        help_text="Kept off the agenda, blocked on the substance, or on the communiqué's wording.",
-    )
-    evidence = django_filters.MultipleChoiceFilter(
-        choices=Evidence.choices,
-        label="Evidence",
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,
-        help_text="Inferred blocks are counted apart in each cell.",
-    )
+    stage = stage_filter("Kept off the agenda, blocked on the substance, or on the communiqué's wording.")
+    evidence = evidence_filter("Inferred blocks are counted apart in each cell.")
 
     class Meta:
         model = Position
@@ -278,20 +288,8 @@ class AnalysisFilter(YearRangeFilterSet):
     date_field = "meeting__start_date"
 
     kind = meeting_kind_filter(field_name="meeting__kind")
-    stage = django_filters.MultipleChoiceFilter(
-        field_name="proposal__stage",
-        choices=Stage.choices,
-        label="Stage",
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,
-    )
-    evidence = django_filters.MultipleChoiceFilter(
-        choices=Evidence.choices,
-        label="Evidence",
-        widget=forms.CheckboxSelectMultiple,
-        distinct=False,
-        help_text="Of every position counted (for the alignment, both sides').",
-    )
+    stage = stage_filter()
+    evidence = evidence_filter("Of every position counted (for the alignment, both sides').")
 
     class Meta:
         model = Position
