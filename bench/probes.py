@@ -156,6 +156,9 @@ def page_paths():
                                       ("source", source)] if row is None]  # fmt: skip
     if missing:
         raise SystemExit(f"No {', '.join(missing)} in the database: was the synthetic data generated?")
+    # The two participants with the most positions, compared.
+    busiest = Participant.objects.annotate(bench_n=Count("positions")).order_by("-bench_n", "pk")[:2]
+    compared = "&".join(f"participant={p.code}" for p in busiest)
     return [
         ("/", "/"),
         ("/meetings/<slug>/", meeting.get_absolute_url()),
@@ -168,9 +171,16 @@ def page_paths():
         ("/positions/", "/positions/"),
         (f"/positions/?q={SEARCH_WORD}", f"/positions/?q={SEARCH_WORD}"),
         ("/sources/<pk>/", source.get_absolute_url()),
+        ("/positions/<id>/", Position.objects.filter(source=source).order_by("pk").first().get_absolute_url()),
+        (f"/search/?q={SEARCH_WORD}", f"/search/?q={SEARCH_WORD}"),
+        ("/compare/?participant=<a>&participant=<b>", f"/compare/?{compared}"),
+        ("/alignment/", "/alignment/"),
+        ("/about/", "/about/"),
         ("/export/meetings.csv", "/export/meetings.csv"),
         ("/export/positions.csv", "/export/positions.csv"),
         ("/export/matrix.csv", "/export/matrix.csv"),
+        ("/export/compare.csv", f"/export/compare.csv?{compared}"),
+        ("/export/alignment.csv", "/export/alignment.csv"),
         ("/export/kptracker-data.zip", "/export/kptracker-data.zip"),
     ]
 
