@@ -54,7 +54,9 @@ class ComparisonRow:
 
 def compared_positions(filterset):
     """The chosen participants' stances on proposals, in the record's order: meeting, issue, stage."""
-    return filterset.qs.select_related("participant", "source", "proposal", "meeting", "agenda_item__issue").order_by(
+    # The proposal's meeting too: its link (Proposal.get_absolute_url) goes through it.
+    related = ("participant", "source", "proposal__agenda_item__meeting", "meeting", "agenda_item__issue")
+    return filterset.qs.select_related(*related).order_by(
         "meeting__start_date",
         "meeting__slug",
         "agenda_item__issue__title",

@@ -18,6 +18,17 @@
     update(region);
     region.addEventListener("scroll", function () { update(region); }, { passive: true });
   });
+  // A control reached by Tab inside a table wider than its box is brought wholly into view: the browser
+  // leaves one that is only partly clipped where it is, half under the edge.
+  document.querySelectorAll(".table-scroll").forEach(function (region) {
+    region.addEventListener("focusin", function (event) {
+      var box = region.getBoundingClientRect();
+      var target = event.target.getBoundingClientRect();
+      if (event.target !== region && (target.left < box.left || target.right > box.right)) {
+        event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+      }
+    });
+  });
   // A window turned sideways, or a table in a <details> that opens (it has no width while closed).
   if (window.ResizeObserver) {
     var observer = new ResizeObserver(function (entries) {

@@ -108,4 +108,7 @@ def test_a_fixed_number_of_queries_whatever_the_data(client, record, path, param
         for item in record["items"][:3]:
             for code in ("P7", "P8", "P9"):
                 PositionFactory(agenda_item=item, participant=ParticipantFactory(code=code), stance="supports")
+        # And proposals at new meetings, each with its own rows on the comparison.
+        for code in ("RUS", "USA"):
+            PositionFactory(participant=ParticipantFactory(code=code), stance="opposes")
     assert counts[0] == counts[1]
