@@ -167,14 +167,25 @@ def ranked(pairs):
     return enough, few
 
 
-def heat_map(pairs):
-    """The participants of any pair, ordered by name, and a lookup (code, code) -> Pair both ways."""
-    names = {}
-    lookup = {}
+# The heat map draws at most this many participants (those sharing the most proposals with others),
+# and each table at most LISTED pairs: every pair is in alignment.csv. Bounds the page whatever the data.
+HEAT_MAP_MAX = 40
+LISTED = 300
+
+
+def heat_map(pairs, limit=None):
+    """The heat map's participants (the `limit` sharing the most proposals with the others), ordered
+    by name, and its rows: each participant's pairs with the others, None on the diagonal or where
+    they share nothing."""
+    limit = HEAT_MAP_MAX if limit is None else limit
+    names, lookup, shared = {}, {}, {}
     for pair in pairs:
         names[pair.a], names[pair.b] = pair.a_name, pair.b_name
         lookup[(pair.a, pair.b)] = lookup[(pair.b, pair.a)] = pair
-    codes = sorted(names, key=lambda code: names[code])
+        for code in (pair.a, pair.b):
+            shared[code] = shared.get(code, 0) + pair.shared
+    busiest = sorted(names, key=lambda code: (-shared[code], code))[:limit]
+    codes = sorted(busiest, key=lambda code: names[code])
     grid = [
         {"code": row, "name": names[row], "cells": [lookup.get((row, col)) if row != col else None for col in codes]}
         for row in codes

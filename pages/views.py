@@ -15,7 +15,7 @@ from governance.standing import with_standing
 from meetings.models import Meeting, Participant, Source
 from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount, Stance, stage_order
 
-from .analysis import MIN_SHARED, alignment_pairs, compared_positions, comparison_rows, heat_map, ranked
+from .analysis import LISTED, MIN_SHARED, alignment_pairs, compared_positions, comparison_rows, heat_map, ranked
 from .cache import cached_page
 from .citation import citations
 from .filters import AnalysisFilter, CompareFilter, MatrixFilter, MeetingFilter, PositionFilter
@@ -385,8 +385,16 @@ def alignment(request):
         pairs = alignment_pairs(filterset.qs, evidence=filterset.chosen("evidence"))
     enough, few = ranked(pairs)
     columns, grid = heat_map(pairs)
-    return render(
-        request,
-        "pages/alignment.html",
-        {"filter": filterset, "enough": enough, "few": few, "columns": columns, "grid": grid, "min_shared": MIN_SHARED},
-    )
+    context = {
+        "filter": filterset,
+        "enough": enough[:LISTED],
+        "few": few[:LISTED],
+        "enough_total": len(enough),
+        "few_total": len(few),
+        "participants_total": len({code for pair in pairs for code in (pair.a, pair.b)}),
+        "columns": columns,
+        "grid": grid,
+        "min_shared": MIN_SHARED,
+        "listed": LISTED,
+    }
+    return render(request, "pages/alignment.html", context)

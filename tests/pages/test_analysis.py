@@ -112,3 +112,18 @@ def test_a_fixed_number_of_queries_whatever_the_data(client, record, path, param
         for code in ("RUS", "USA"):
             PositionFactory(participant=ParticipantFactory(code=code), stance="opposes")
     assert counts[0] == counts[1]
+
+
+def test_the_alignment_page_is_bounded_and_says_so(client, record, monkeypatch):
+    monkeypatch.setattr("pages.analysis.HEAT_MAP_MAX", 2)
+    monkeypatch.setattr("pages.views.LISTED", 1)
+    response = client.get("/alignment/")
+    # Each shares 6 proposals in all with the other two: a tie, broken by code.
+    assert [column["code"] for column in response.context["columns"]] == ["CHN", "RUS"]
+    html = response.content.decode()
+    assert "It shows the 2 of 3 participants who share the most proposals" in html
+    assert len(response.context["enough"]) == 1 and response.context["enough_total"] == 3
+    assert "The first 1 of 3; the CSV holds them all." in html
+    # The CSV is not bounded.
+    rows = b"".join(client.get("/export/alignment.csv").streaming_content).decode().splitlines()
+    assert len(rows) == 1 + 3
