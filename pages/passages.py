@@ -12,10 +12,11 @@ them with the same tolerance as the quote check (spacing and typographic quote m
 import re
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
-from positions.quotes import _QUOTE_MARKS
+from positions.quotes import quote_pattern
 
 # "paragraph 5", "paragraphs 5 and 6", "paragraphs 5-7", "¶5", "¶ 5": the first number is the place.
 PARAGRAPH_REFERENCE = re.compile(r"(?:\bparagraphs?\s+|¶\s?)(\d{1,4})", re.IGNORECASE)
@@ -51,28 +52,10 @@ def paragraph_number(location):
     return int(found.group(1)) if found else None
 
 
-def _quote_pattern(quote):
-    """A pattern matching the quote however its spacing and quote marks were typed."""
-    equivalent = {}
-    for typed, plain in _QUOTE_MARKS.items():
-        equivalent.setdefault(plain, {plain}).add(chr(typed))
-    parts = []
-    for word in quote.split():
-        chars = []
-        for char in word:
-            plain = char.translate(_QUOTE_MARKS)
-            if plain in equivalent:
-                chars.append("[" + "".join(re.escape(c) for c in sorted(equivalent[plain])) + "]")
-            else:
-                chars.append(re.escape(char))
-        parts.append("".join(chars))
-    return re.compile(r"\s+".join(parts)) if parts else None
-
-
 def mark_quote(paragraph_list, quote, near=None):
     """Mark the quote in the first paragraph holding it whole, trying the cited paragraph first.
     Returns the paragraph marked, or None (a quote not found, or running across paragraphs)."""
-    pattern = _quote_pattern(quote or "")
+    pattern = quote_pattern(quote or "")
     if pattern is None:
         return None
     ordered = sorted(paragraph_list, key=lambda p: (p.number != near, p.number))
@@ -97,8 +80,6 @@ def link_paragraphs(location, source_url):
 
 def passage_url(position):
     """Where a position's words are in its source: the paragraph it cites, its quote marked."""
-    from django.urls import reverse
-
     url = f"{reverse('pages:source-detail', args=[position.source_id])}?position={position.pk}"
     number = paragraph_number(position.source_location)
     if number:

@@ -28,6 +28,25 @@ def normalise(text):
     return _SPACE.sub(" ", (text or "").translate(_QUOTE_MARKS)).strip()
 
 
+def quote_pattern(quote):
+    """A pattern finding the quote in a text with the check's tolerance (spacing, quote marks), so the
+    words found can be shown as they stand in the source."""
+    equivalent = {}
+    for typed, plain in _QUOTE_MARKS.items():
+        equivalent.setdefault(plain, {plain}).add(chr(typed))
+    parts = []
+    for word in quote.split():
+        chars = []
+        for char in word:
+            plain = char.translate(_QUOTE_MARKS)
+            if plain in equivalent:
+                chars.append("[" + "".join(re.escape(c) for c in sorted(equivalent[plain])) + "]")
+            else:
+                chars.append(re.escape(char))
+        parts.append("".join(chars))
+    return re.compile(r"\s+".join(parts)) if parts else None
+
+
 def quote_in_source(quote, source_text):
     quote = normalise(quote)
     return bool(quote) and quote in normalise(source_text)
