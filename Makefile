@@ -74,6 +74,14 @@ vendor:
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.js/
 	sed -i 's|//# sourceMappingURL=.*||' static/vendor/chart.js/chart.umd.min.js
 	cp node_modules/chart.js/LICENSE.md static/vendor/chart.js/
+	mkdir -p static/vendor/chartjs-chart-geo static/vendor/world-atlas
+	cp node_modules/chartjs-chart-geo/build/index.umd.min.js static/vendor/chartjs-chart-geo/
+	sed -i 's|//# sourceMappingURL=.*||' static/vendor/chartjs-chart-geo/index.umd.min.js
+	cp node_modules/chartjs-chart-geo/LICENSE static/vendor/chartjs-chart-geo/
+	# Its bundle holds d3-geo, d3-array, d3-color, d3-interpolate, d3-scale-chromatic and topojson-client: their licences.
+	for p in d3-array d3-color d3-geo d3-interpolate d3-scale-chromatic topojson-client; do \
+	  printf '%s\n\n' "== $$p" && cat node_modules/$$p/LICENSE && printf '\n'; done > static/vendor/chartjs-chart-geo/LICENSES-bundled
+	cp node_modules/world-atlas/countries-50m.json node_modules/world-atlas/LICENSE static/vendor/world-atlas/
 
 .PHONY: bench bench-quick
 

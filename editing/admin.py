@@ -8,7 +8,7 @@ are entered as positions with no proposal.
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from governance.models import Chair, MembershipEvent, WorkingBody
+from governance.models import Chair, Group, MembershipEvent, MemberState, WorkingBody
 from meetings.models import Meeting, Participant, ParticipantAlias, Person, Source
 from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount
 from positions.quotes import quote_in_source, verify
@@ -245,6 +245,24 @@ class MembershipEventAdmin(SafeAutocompleteMixin, CSVImportMixin, SimpleHistoryA
     autocomplete_fields = ["participant", "sources"]
     list_select_related = ["participant"]
     date_hierarchy = "date"
+
+
+@admin.register(Group)
+class GroupAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    list_display = ["name", "source", "source_location"]
+    search_fields = ["name", "description", "quote"]
+    autocomplete_fields = ["members", "source"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["source"]
+
+
+@admin.register(MemberState)
+class MemberStateAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+    list_display = ["name", "iso_code", "organisation", "joined", "left"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "iso_code"]
+    autocomplete_fields = ["organisation", "sources"]
+    list_select_related = ["organisation"]
 
 
 @admin.register(Source)

@@ -103,7 +103,7 @@ def compare_csv(request):
     filterset = CompareFilter(request.GET, queryset=Position.objects.all())
     if not filterset.is_valid():
         return bad_filter_response(filterset)
-    chosen = filterset.chosen("participant")
+    chosen = filterset.compared()
     rows = comparison_rows(compared_positions(filterset), chosen)
     header = ["meeting", "meeting_date", "issue", "proposal", "stage"] + [p.code for p in chosen] + ["verdict"]
 

@@ -6,13 +6,17 @@ Where sources disagree (two people named as the 2018 chair; a suspension the see
 side by side instead of choosing one.
 """
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from meetings.dates import DatePrecision, format_partial_date, human_partial_date, period_start_condition
 from meetings.models import Participant, Person, Source
+from positions.quotes import quote_in_source
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -212,3 +216,103 @@ class MembershipEvent(models.Model):
     @property
     def date_display(self):
         return human_partial_date(self.date, self.date_precision)
+
+
+class GroupManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Group(models.Model):
+    """A coalition a source names, with its members as that source gives them: the "Western bloc" of
+    the 2023 JCK article. The words naming it are quoted from the stored source, so a group is never
+    our own grouping; a second source's membership would be a second group row."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="As the source names it, e.g. 'Western bloc'.")
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="In our own words: who names it, and how firmly.")
+    members = models.ManyToManyField(Participant, related_name="named_groups")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="named_groups")
+    source_location = models.CharField(
+        "where in the source", max_length=200, blank=True, help_text="e.g. 'paragraph 7'."
+    )
+    quote = models.TextField(help_text="The source's words naming the group and its members, verbatim.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GroupManager()
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(quote=""), name="group_quote_required", violation_error_message="Quote the source's words."
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("pages:group-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.source_id and self.quote and not quote_in_source(self.quote, self.source.text):
+            raise ValidationError({"quote": "These words are not in the source's stored text."})
+
+
+class MemberStateManager(models.Manager):
+    def get_by_natural_key(self, organisation_code, iso_code):
+        return self.get(organisation__code=organisation_code, iso_code=iso_code)
+
+
+class MemberStateQuerySet(models.QuerySet):
+    def in_year(self, year):
+        """Member states during any part of `year`."""
+        return self.filter(joined__lte=datetime.date(year, 12, 31)).filter(
+            Q(left__isnull=True) | Q(left__gte=datetime.date(year, 1, 1))
+        )
+
+
+class MemberState(models.Model):
+    """A state a regional organisation speaks for in the KP (the EU's member states), with the dates it
+    belonged: the map shows the organisation's stance on them."""
+
+    organisation = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="member_states")
+    name = models.CharField(max_length=100)
+    iso_code = models.CharField(
+        "ISO 3166 code", max_length=3, help_text="Three capital letters, e.g. FRA: how the map finds its shape."
+    )
+    joined = models.DateField()
+    left = models.DateField(null=True, blank=True)
+    sources = models.ManyToManyField(Source, related_name="member_states")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberStateManager.from_queryset(MemberStateQuerySet)()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["organisation__code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "iso_code"],
+                name="member_state_unique",
+                violation_error_message="This state is already recorded as a member of this organisation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(left__isnull=True) | Q(left__gte=F("joined")),
+                name="member_state_left_after_joining",
+                violation_error_message="A state leaves after it joins.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation.code})"
+
+    def natural_key(self):
+        return (self.organisation.code, self.iso_code)
+
+    natural_key.dependencies = ["meetings.participant"]

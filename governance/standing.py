@@ -60,3 +60,27 @@ def under_restrictions(participant):
         return False
     readmitted = participant.standing_event == MembershipEventKind.READMITTED
     return not (readmitted and participant.standing_date >= participant.restriction_date)
+
+
+NOT_YET, RESTRICTED, UNDATED = "not_yet", "restricted", "undated"
+
+
+def standing_in_year(events, year):
+    """A participant's standing at the end of `year`, from its membership events in date order:
+    current, suspended, former, restricted (current, under restrictions), not_yet (first admitted
+    later) or undated (no admission or change of standing on record at all)."""
+    standing_events = [e for e in events if e.event in STANDING_EVENTS]
+    if not standing_events:
+        return UNDATED
+    until = [e for e in events if e.date.year <= year]
+    standing = [e for e in until if e.event in STANDING_EVENTS]
+    if not standing:
+        return NOT_YET
+    latest = standing[-1]
+    if latest.event in STANDING_OF_EVENT:
+        return STANDING_OF_EVENT[latest.event]
+    restrictions = [e for e in until if e.event in RESTRICTION_EVENTS]
+    imposed = restrictions and restrictions[-1].event == MembershipEventKind.RESTRICTIONS_IMPOSED
+    # A readmission after the restrictions were imposed ends them (as under_restrictions reads it).
+    ended = imposed and latest.event == MembershipEventKind.READMITTED and latest.date >= restrictions[-1].date
+    return RESTRICTED if imposed and not ended else CURRENT

@@ -11,9 +11,10 @@ from django import forms
 from django.db import connection
 from django.db.models import Exists, OuterRef
 
+from governance.models import Group
 from kptracker.params import LOWER, UPPER, StrictFilterSet, fold_case
 from meetings.models import Meeting, MeetingKind, Participant
-from positions.models import AgendaItem, Attribution, Evidence, Issue, Position, Stage, Stance
+from positions.models import AgendaItem, Attribution, Evidence, Issue, Position, Proposal, Stage, Stance
 
 # Several values of one filter mean "any of them": ?participant=RUS&participant=USA.
 SEVERAL_HELP = "Choose several with Ctrl or ⌘."
@@ -90,6 +91,23 @@ def issue_choice_filter(**kwargs):
     return code_choices_filter(queryset, "slug", LOWER, label="Issue", **kwargs)
 
 
+def group_choice_filter(**kwargs):
+    """A group the sources name (the Western bloc), by slug: its members as the source gives them."""
+    queryset = Group.objects.only("slug", "name").order_by("name")
+    kwargs.setdefault("help_text", "Its members as the source that names it gives them.")
+    filter_ = django_filters.ModelChoiceFilter(
+        queryset=queryset, to_field_name="slug", label="Group", empty_label="no group", **kwargs
+    )
+    return fold_case(filter_, LOWER)
+
+
+def in_group(queryset, group, field="participant"):
+    """Rows of the group's members: a subquery, so no join repeats a row."""
+    if not group:
+        return queryset
+    return queryset.filter(**{f"{field}__in": group.members.values("pk")})
+
+
 def meeting_kind_filter(**kwargs):
     kwargs.update(choices=MeetingKind.choices, label="Meeting kind", empty_label="any kind")
     return django_filters.ChoiceFilter(**kwargs)
@@ -147,6 +165,7 @@ class PositionFilter(YearRangeFilterSet):
     meeting = meeting_choice_filter(field_name="meeting")
     issue = issue_choice_filter(field_name="agenda_item__issue")
     participant = participant_choice_filter(field_name="participant")
+    group = group_choice_filter(method="filter_group")
     # distinct=False: a position's own field (or its proposal's) repeats no row, and DISTINCT would add the
     # ordering's columns to the SELECT that positions.csv's COPY writes out on PostgreSQL.
     stance = django_filters.MultipleChoiceFilter(
@@ -174,8 +193,11 @@ class PositionFilter(YearRangeFilterSet):
         form = YearRangeForm
         fields = [
             "meeting", "issue", "participant", "stance", "attribution", "kind", "year_from", "year_to", "q",
-            "stage", "evidence", "act",
+            "stage", "evidence", "act", "group",
         ]  # fmt: skip
+
+    def filter_group(self, queryset, name, value):
+        return in_group(queryset, value)
 
     def search_quotes(self, queryset, name, value):
         """Full-text search on PostgreSQL (English stemming, web-search syntax); contains-search on SQLite."""
@@ -244,11 +266,15 @@ class MatrixFilter(YearRangeFilterSet):
     )
     stage = stage_filter("Kept off the agenda, blocked on the substance, or on the communiqué's wording.")
     evidence = evidence_filter("Inferred blocks are counted apart in each cell.")
+    group = group_choice_filter(method="filter_group")
 
     class Meta:
         model = Position
         form = YearRangeForm
-        fields = ["year_from", "year_to", "kind", "stances", "by", "show", "stage", "evidence"]
+        fields = ["year_from", "year_to", "kind", "stances", "by", "show", "stage", "evidence", "group"]
+
+    def filter_group(self, queryset, name, value):
+        return in_group(queryset, value)
 
     def filter_nothing(self, queryset, name, value):
         # Read by the view (`stance_codes`, `columns`), not a filter on rows by itself.
@@ -302,20 +328,115 @@ class AnalysisFilter(YearRangeFilterSet):
 
 
 MIN_COMPARED, MAX_COMPARED = 2, 6
+# A group brings its members: the Western bloc's six and up to six more named beside it.
+MAX_WITH_GROUP = 12
 
 
 class CompareForm(YearRangeForm):
     def clean(self):
         data = super().clean()
-        chosen = data.get("participant")
-        if chosen is not None and not MIN_COMPARED <= len(chosen) <= MAX_COMPARED:
-            self.add_error("participant", f"Choose {MIN_COMPARED} to {MAX_COMPARED} participants to compare.")
+        chosen, group = data.get("participant"), data.get("group")
+        if group:
+            total = len({p.pk for p in chosen or []} | set(group.members.values_list("pk", flat=True)))
+            if not MIN_COMPARED <= total <= MAX_WITH_GROUP:
+                self.add_error(
+                    "group",
+                    f"A group and the participants beside it make {MIN_COMPARED} to {MAX_WITH_GROUP} to compare.",
+                )
+        elif chosen is not None and not MIN_COMPARED <= len(chosen) <= MAX_COMPARED:
+            self.add_error(
+                "participant", f"Choose {MIN_COMPARED} to {MAX_COMPARED} participants to compare, or a group."
+            )
         return data
 
 
 class CompareFilter(AnalysisFilter):
-    participant = participant_choice_filter(field_name="participant", help_text="Two to six. " + SEVERAL_HELP)
+    participant = participant_choice_filter(method="filter_chosen", help_text="Two to six. " + SEVERAL_HELP)
+    group = group_choice_filter(
+        method="filter_chosen", help_text="Its members, as the source gives them, beside any chosen above."
+    )
 
     class Meta(AnalysisFilter.Meta):
         form = CompareForm
-        fields = ["participant", *AnalysisFilter.Meta.fields]
+        fields = ["participant", "group", *AnalysisFilter.Meta.fields]
+
+    def filter_chosen(self, queryset, name, value):
+        # Both are read together in filter_queryset: the participants named or in the group.
+        return queryset
+
+    def compared(self):
+        """The participants compared: those named, in their order, then the group's other members by name."""
+        if not hasattr(self, "_compared"):
+            named = self.chosen("participant")
+            group = (getattr(self.form, "cleaned_data", None) or {}).get("group")
+            members = list(group.members.only("code", "name", "slug").order_by("name")) if group else []
+            seen = {p.pk for p in named}
+            self._compared = named + [p for p in members if p.pk not in seen]
+        return self._compared
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset).filter(participant__in=[p.pk for p in self.compared()])
+
+
+class MapForm(YearRangeForm):
+    """One of: a proposal; an issue at a meeting; a year (standing). Nothing at all is this year's standing."""
+
+    def clean(self):
+        data = super().clean()
+        proposal, meeting, issue, year = (data.get(name) for name in ("proposal", "meeting", "issue", "year"))
+        if proposal and (meeting or issue or year):
+            self.add_error("proposal", "Map a proposal, or an issue at a meeting, or a year's standing: one of them.")
+        elif (meeting or issue) and year:
+            self.add_error("year", "The year of a meeting is its own: map its stances, or a year's standing.")
+        elif meeting and not issue:
+            self.add_error("issue", "Choose the issue at this meeting, or a proposal.")
+        elif issue and not meeting:
+            self.add_error("meeting", "Choose the meeting at which the issue was taken up.")
+        return data
+
+
+class MapFilter(StrictFilterSet):
+    """/map/: stances on a proposal or on an issue at a meeting, or the participants' standing in a year;
+    a group narrows either to its members."""
+
+    proposal = django_filters.ModelChoiceFilter(
+        queryset=Proposal.objects.only("pk"),
+        label="Proposal number",
+        widget=forms.NumberInput(attrs={"min": 1, "step": 1}),
+        method="filter_nothing",
+        help_text="Each proposal's “map” link on its meeting's page gives it.",
+    )
+    meeting = fold_case(
+        django_filters.ModelChoiceFilter(
+            queryset=Meeting.objects.only("slug", "title", "start_date").order_by("-start_date"),
+            to_field_name="slug",
+            label="Meeting",
+            empty_label="no meeting",
+            method="filter_nothing",
+        ),
+        LOWER,
+    )
+    issue = fold_case(
+        django_filters.ModelChoiceFilter(
+            queryset=Issue.objects.only("slug", "title").order_by("title"),
+            to_field_name="slug",
+            label="Issue at the meeting",
+            empty_label="no issue",
+            method="filter_nothing",
+        ),
+        LOWER,
+    )
+    year = YearFilter(label="Standing in year", method="filter_nothing", help_text="Without a proposal or meeting.")
+    group = group_choice_filter(method="filter_nothing")
+
+    class Meta:
+        model = Position
+        form = MapForm
+        fields = ["proposal", "meeting", "issue", "year", "group"]
+
+    def filter_nothing(self, queryset, name, value):
+        # Read by pages/maps.py through `choice`, not a filter on rows by itself.
+        return queryset
+
+    def choice(self, name):
+        return (getattr(self.form, "cleaned_data", None) or {}).get(name)

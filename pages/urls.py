@@ -19,4 +19,6 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("compare/", views.compare, name="compare"),
     path("alignment/", views.alignment, name="alignment"),
+    path("map/", views.world_map, name="map"),
+    path("groups/<slug:slug>/", views.group_detail, name="group-detail"),
 ]

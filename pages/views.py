@@ -9,8 +9,9 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 
-from governance.models import Chair, MembershipEvent
+from governance.models import Chair, Group, MembershipEvent
 from governance.standing import with_standing
 from meetings.models import Meeting, Participant, Source
 from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount, Stance, stage_order
@@ -18,7 +19,8 @@ from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAcco
 from .analysis import LISTED, MIN_SHARED, alignment_pairs, compared_positions, comparison_rows, heat_map, ranked
 from .cache import cached_page
 from .citation import citations
-from .filters import AnalysisFilter, CompareFilter, MatrixFilter, MeetingFilter, PositionFilter
+from .filters import AnalysisFilter, CompareFilter, MapFilter, MatrixFilter, MeetingFilter, PositionFilter
+from .maps import ATLAS_STATIC, positions_mapped, stance_map, standing_map, this_year
 from .pagination import paginate
 from .participants import participant_sections
 from .passages import mark_quote, paragraph_number, paragraphs, passage_url
@@ -170,7 +172,10 @@ def participant_list(request):
         if year not in chair_years[participant_id]:
             chair_years[participant_id].append(year)
     sections = participant_sections(participants, chair_years)
-    return render(request, "pages/participant_list.html", {"sections": sections})
+    groups = Group.objects.select_related("source").only("name", "slug", "source__title").annotate(
+        members_total=Count("members")
+    )
+    return render(request, "pages/participant_list.html", {"sections": sections, "groups": groups})
 
 
 @cached_page(also=["page"])
@@ -368,12 +373,12 @@ def compare(request):
     filterset = CompareFilter(request.GET or None, queryset=Position.objects.all())
     chosen, rows = [], []
     if filterset.is_bound and filterset.is_valid():
-        chosen = filterset.chosen("participant")
+        chosen = filterset.compared()
         rows = comparison_rows(compared_positions(filterset), chosen)
     verdicts = {verdict: sum(1 for row in rows if row.verdict == verdict) for verdict in ("agree", "differ", "one")}
-    return render(
-        request, "pages/compare.html", {"filter": filterset, "chosen": chosen, "rows": rows, "verdicts": verdicts}
-    )
+    group = filterset.form.cleaned_data.get("group") if filterset.is_bound and not filterset.errors else None
+    context = {"filter": filterset, "chosen": chosen, "rows": rows, "verdicts": verdicts, "group": group}
+    return render(request, "pages/compare.html", context)
 
 
 @cached_page(AnalysisFilter)
@@ -398,3 +403,47 @@ def alignment(request):
         "listed": LISTED,
     }
     return render(request, "pages/alignment.html", context)
+
+
+@cached_page()
+def group_detail(request, slug):
+    """A group the sources name: the words that name it, its members, and the ways to read it as one."""
+    group = get_object_or_404(Group.objects.select_related("source"), slug=slug)
+    members = group.members.annotate(positions_total=Count("positions")).order_by("name")
+    return render(request, "pages/group_detail.html", {"group": group, "members": members})
+
+
+@cached_page(MapFilter)
+def world_map(request):
+    """Stances on a proposal or on an issue at a meeting, or standing in a year, on a world map with
+    the same data as a table (pages/maps.py)."""
+    filterset = MapFilter(request.GET or None, queryset=Position.objects.none())
+    world, proposal, meeting, issue = None, None, None, None
+    if not filterset.is_bound or filterset.is_valid():
+        choice = filterset.choice
+        group = choice("group")
+        if choice("proposal"):
+            proposal = Proposal.objects.select_related("agenda_item__meeting", "agenda_item__issue").get(
+                pk=choice("proposal").pk
+            )
+            meeting, issue = proposal.agenda_item.meeting, proposal.agenda_item.issue
+            title = f"Stances on “{proposal.text}” ({proposal.stage} stage), {meeting.title}"
+            world = stance_map(positions_mapped(proposal=proposal, group=group), title, meeting.start_date.year)
+        elif choice("meeting"):
+            meeting, issue = choice("meeting"), choice("issue")
+            title = f"Stances on {issue.title}, {meeting.title}"
+            positions = positions_mapped(meeting=meeting, issue=issue, group=group)
+            world = stance_map(positions, title, meeting.start_date.year)
+        else:
+            world = standing_map(choice("year") or this_year(), group=group)
+        if group:
+            world.title += f": the {group.name}"
+    context = {
+        "filter": filterset,
+        "world": world,
+        "proposal": proposal,
+        "meeting": meeting,
+        "issue": issue,
+        "chart": world.chart_data(static(ATLAS_STATIC)) if world else None,
+    }
+    return render(request, "pages/map.html", context)

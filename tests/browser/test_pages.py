@@ -293,3 +293,36 @@ def test_the_alignment_heat_map_is_drawn_with_its_table(page, problems):
     pairs = page.locator("table.pairs").first
     assert pairs.locator("tbody tr").count() > 0
     assert not problems, "\n".join(problems)
+
+
+MAP_STATE = """canvas => {
+  const chart = canvas.kptrackerChart;
+  const meta = chart.getDatasetMeta(0);
+  const colour = id => {
+    const i = chart.data.datasets[0].outline.findIndex(f => f.id === id);
+    return i < 0 ? null : meta.data[i].options.backgroundColor;
+  };
+  return {drawn: canvas.dataset.drawn, places: Number(canvas.dataset.places),
+          size: [canvas.clientWidth, canvas.clientHeight],
+          russia: colour("643"), ukraine: colour("804"), france: colour("250"), brazil: colour("076")};
+}"""
+
+
+def test_the_map_is_drawn_for_the_russia_ukraine_proposal_at_kasane(page, problems):
+    page.goto("/meetings/2022-06-intersessional-kasane/")
+    proposal = page.locator(".proposal").filter(has_text="Put Russia's diamonds and the war in Ukraine on the agenda")
+    proposal.get_by_role("link", name="These stances on a world map").click()
+    page.wait_for_url("**/map/?proposal=*")
+    canvas = page.locator("canvas#world-map")
+    canvas.and_(page.locator("[data-drawn=true]")).wait_for(timeout=15000)
+    state = canvas.evaluate(MAP_STATE)
+    assert state["size"][0] > 300 and state["size"][1] > 200
+    css = lambda name: page.evaluate(f"getComputedStyle(document.documentElement).getPropertyValue('--{name}').trim()")  # noqa: E731
+    assert state["ukraine"] == css("supports")
+    assert state["france"] == css("supports"), "the EU's stance is drawn on its member states"
+    assert state["russia"] not in (css("supports"), css("cat-none"))
+    assert state["brazil"] == css("cat-none"), "a participant with no stance here is drawn as nothing on record"
+    table = page.locator("table.map-table")
+    assert table.locator("tbody tr").count() == state["places"] - 26, "the EU's 27 member states are one row"
+    assert "on its member states" in table.locator("tr", has_text="European Union").inner_text()
+    assert not problems, "\n".join(problems)

@@ -55,7 +55,7 @@ def test_compare_takes_two_to_six_participants(client, record, codes):
     for code in ("P1", "P2", "P3", "P4"):
         ParticipantFactory(code=code)
     html = client.get("/compare/", {"participant": codes}).content.decode()
-    assert "Choose 2 to 6 participants to compare." in html
+    assert "Choose 2 to 6 participants to compare, or a group." in html
     assert client.get("/export/compare.csv", {"participant": codes}).status_code == 400
 
 
