@@ -81,7 +81,8 @@ vendor:
 	# Its bundle holds d3-geo, d3-array, d3-color, d3-interpolate, d3-scale-chromatic and topojson-client: their licences.
 	for p in d3-array d3-color d3-geo d3-interpolate d3-scale-chromatic topojson-client; do \
 	  printf '%s\n\n' "== $$p" && cat node_modules/$$p/LICENSE && printf '\n'; done > static/vendor/chartjs-chart-geo/LICENSES-bundled
-	cp node_modules/world-atlas/countries-50m.json node_modules/world-atlas/LICENSE static/vendor/world-atlas/
+	cp node_modules/world-atlas/LICENSE static/vendor/world-atlas/
+	node scripts/build_atlas.js
 
 .PHONY: bench bench-quick
 

@@ -1,8 +1,10 @@
 """The world map (/map/): who took which stance on a proposal, or on an issue at a meeting, and who
 stood where in the KP in a year.
 
-A participant is drawn on its country's shape in world-atlas's 50m countries (found by the ISO 3166
-numeric code pycountry gives for its three-letter code). The EU takes part as one participant for its
+A participant is drawn on its country's shape in static/vendor/world-atlas/countries.geo.json (the
+110m countries of world-atlas, and from its 50m atlas the small states the 110m one leaves out, such
+as Singapore and Mauritius: scripts/build_atlas.js), found by the ISO 3166 numeric code pycountry gives
+for its three-letter code. The EU takes part as one participant for its
 member states: its stance, or its standing, is drawn on the states that were members in that year
 (governance.MemberState, cited), and the page says so. A state with a record of its own is drawn
 with its own. Observers, organisations and codes with no shape are listed beside the map, and every
@@ -34,8 +36,8 @@ from governance.standing import (
 from meetings.models import Participant, ParticipantKind
 from positions.models import Position, Stance
 
-ATLAS = settings.BASE_DIR / "static" / "vendor" / "world-atlas" / "countries-50m.json"
-ATLAS_STATIC = "vendor/world-atlas/countries-50m.json"
+ATLAS = settings.BASE_DIR / "static" / "vendor" / "world-atlas" / "countries.geo.json"
+ATLAS_STATIC = "vendor/world-atlas/countries.geo.json"
 
 MIXED = "mixed"
 STANCE_CATEGORIES = [(value, label) for value, label in Stance.choices] + [
@@ -56,7 +58,7 @@ OBSERVER_CATEGORIES = [(OBSERVER, "observer"), (FORMER_OBSERVER, "former observe
 def drawable_ids():
     """The ISO numeric codes world-atlas has a shape for (read once per process)."""
     with open(ATLAS, encoding="utf-8") as atlas:
-        return frozenset(g.get("id") for g in json.load(atlas)["objects"]["countries"]["geometries"] if g.get("id"))
+        return frozenset(feature["id"] for feature in json.load(atlas)["features"] if feature.get("id"))
 
 
 @lru_cache(maxsize=1024)

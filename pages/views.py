@@ -172,8 +172,10 @@ def participant_list(request):
         if year not in chair_years[participant_id]:
             chair_years[participant_id].append(year)
     sections = participant_sections(participants, chair_years)
-    groups = Group.objects.select_related("source").only("name", "slug", "source__title").annotate(
-        members_total=Count("members")
+    groups = (
+        Group.objects.select_related("source")
+        .only("name", "slug", "source__title")
+        .annotate(members_total=Count("members"))
     )
     return render(request, "pages/participant_list.html", {"sections": sections, "groups": groups})
 

@@ -38,6 +38,10 @@ PAGES = {
     "search": "/search/?q=Kasane",
     "compare": "/compare/?participant=RUS&participant=USA",
     "alignment": "/alignment/",
+    # The map of a proposal's stances, reached from its meeting, and of standing in a year; a group (issue 15).
+    "map": ("/meetings/2022-06-intersessional-kasane/", "a[href^='/map/?proposal=']"),
+    "map-standing": "/map/?year=2010",
+    "group": "/groups/western-bloc/",
 }
 WIDTHS = {
     "laptop": {"viewport": {"width": 1366, "height": 768}},

@@ -3,9 +3,11 @@
 Playwright drives Debian's Chromium. Every check returns a list of problems (strings); empty means pass.
 """
 
+import contextlib
 import re
 
 from colour import VISIONS, closest_pairs, contrast, lab, parse, simulate
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 from server import ROOT
 
@@ -373,6 +375,10 @@ class Session:
     def structure(self, path):
         context, page, _ = self.open(path)
         try:
+            # A map draws after the page has loaded, by design (static/js/map.js): give it the time to.
+            if page.locator("canvas[data-map]").count():
+                with contextlib.suppress(PlaywrightTimeout):  # STRUCTURE reports a map not drawn
+                    page.wait_for_selector("canvas[data-map][data-drawn]", timeout=20000)
             return page.evaluate(STRUCTURE)
         finally:
             context.close()

@@ -299,7 +299,7 @@ MAP_STATE = """canvas => {
   const chart = canvas.kptrackerChart;
   const meta = chart.getDatasetMeta(0);
   const colour = id => {
-    const i = chart.data.datasets[0].outline.findIndex(f => f.id === id);
+    const i = chart.data.datasets[0].data.findIndex(d => d.feature.id === id);
     return i < 0 ? null : meta.data[i].options.backgroundColor;
   };
   return {drawn: canvas.dataset.drawn, places: Number(canvas.dataset.places),
