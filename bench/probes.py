@@ -7,6 +7,9 @@ SECRET_KEY, ...) is bench/run.py's production-like one. Tasks:
 
 - matrix: /matrix/ through the test client, as served (page cache as configured) and with the
   "pages" cache replaced by DummyCache, and the SQL that blocking_matrix runs, alone through a cursor.
+- alignment: /alignment/ built from scratch (a miss on an emptied page cache), alignment_pairs()
+  through the ORM and its one SQL statement alone through a cursor, in interleaved rounds; then
+  /alignment/ from the page cache; and the sizes the self-join grows with (positions, pairs).
 - queries: the number of SQL statements of every page and export (COPY included), page cache off,
   streams consumed.
 - export-sql: COPY statements for /export/positions.csv's rows (the plain SELECT of
@@ -36,7 +39,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.core.cache import caches  # noqa: E402
+from django.db import OperationalError, connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -45,9 +49,10 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from exports.csvwriter import BATCH_SIZE, stream_csv  # noqa: E402
 from exports.tables import position_rows  # noqa: E402
 from meetings.models import Meeting, Participant, Source  # noqa: E402
-from pages.filters import MatrixFilter, PositionFilter  # noqa: E402
+from pages.analysis import SIDED_STANCES, alignment_pairs, consensus_adoptions  # noqa: E402
+from pages.filters import AnalysisFilter, MatrixFilter, PositionFilter  # noqa: E402
 from pages.selectors import blocking_matrix  # noqa: E402
-from positions.models import Issue, Position  # noqa: E402
+from positions.models import Issue, Position, Proposal  # noqa: E402
 
 try:  # the export's own COPY statement on PostgreSQL, where it has one
     from exports.pgcopy import position_copy_sql  # noqa: E402
@@ -58,6 +63,13 @@ PAGE_CACHE = "pages"
 # Django's server-side cursor wraps the SELECT of a streamed queryset in a DECLARE.
 DECLARE = re.compile(r"^\s*DECLARE\s+\S+\s+.*?CURSOR\s+(?:WITH|WITHOUT)\s+HOLD\s+FOR\s+", re.IGNORECASE | re.DOTALL)
 SEARCH_WORD = "sovereignty"  # in synthetic quotes (synthetic/vocabulary.py FILLERS) and curated ones
+# The alignment's rounds: at least MIN_ROUNDS, then more (up to --requests) while the rounds so far
+# took less than ALIGNMENT_BUDGET_S. Its query took 8 s at 100,000 positions and had not finished
+# after 8 minutes at a million (29 GB of temporary files): past ALIGNMENT_LIMIT_S it is not timed.
+MIN_ROUNDS = 3
+ALIGNMENT_BUDGET_S = 30
+ALIGNMENT_LIMIT_S = 60
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement stopped by statement_timeout
 
 
 def client():
@@ -142,6 +154,140 @@ def task_matrix(requests):
     }
 
 
+def milliseconds(function):
+    """(function's result, the milliseconds it took)."""
+    started = time.perf_counter()
+    result = function()
+    return result, (time.perf_counter() - started) * 1000
+
+
+def fetch_all(sql, params):
+    """Every row of `sql` with `params`, through a cursor: the statement alone, no ORM."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def fetch_all_within(sql, params, limit_s):
+    """fetch_all, or None if PostgreSQL had not finished within `limit_s` seconds (statement_timeout)."""
+    if connection.vendor != "postgresql":
+        return fetch_all(sql, params)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = %s", [int(limit_s * 1000)])
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == QUERY_CANCELED:
+            return None
+        raise
+
+
+class Captured(Exception):
+    """Raised by an execute wrapper once it has the statement: its SQL without running it."""
+
+
+def alignment_statements(orm, *, run):
+    """(alignment_pairs' result or None, the statements it sent as (sql, params)); `run` False stops at the first."""
+    sent = []
+
+    def capture(execute, sql, params, many, context):
+        sent.append((sql, params))
+        if not run:
+            raise Captured
+        return execute(sql, params, many, context)
+
+    try:
+        with connection.execute_wrapper(capture):
+            result = orm()
+    except Captured:
+        result = None
+    return result, sent
+
+
+def task_alignment(requests):
+    """/alignment/ (no filter) against its one query, in rounds: the page built from scratch (a miss on
+    an emptied page cache), alignment_pairs() through the ORM, and the SQL the ORM sent for it, alone
+    through a cursor; then the page from the page cache. Medians, and the sizes the self-join grows with.
+
+    The bare SQL runs once first, as a warm-up, within ALIGNMENT_LIMIT_S: if it does not finish in
+    time (its temporary files reach tens of GB at a million positions), nothing is timed.
+    """
+    # The queryset the view gives alignment_pairs for a bare /alignment/ (pages/views.py alignment).
+    filterset = AnalysisFilter(None, queryset=Position.objects.all())
+    evidence = filterset.chosen("evidence")
+
+    def orm():
+        return alignment_pairs(filterset.qs, evidence=evidence)
+
+    # What the self-join grows with: the positions it reads, per proposal.
+    per_proposal = list(
+        filterset.qs.filter(proposal__isnull=False, stance__in=SIDED_STANCES)
+        .exclude(proposal__in=consensus_adoptions())
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("n", flat=True)
+    )
+    result = {
+        "alignment_positions": sum(per_proposal),
+        "alignment_proposals": len(per_proposal),
+        "alignment_position_pairs": sum(n * (n - 1) // 2 for n in per_proposal),
+        "alignment_sql_limit_s": ALIGNMENT_LIMIT_S,
+        "alignment_rounds": 0,
+    }
+
+    # alignment_pairs builds its queryset inside and returns Pairs: its SQL and parameters are taken as
+    # the ORM hands them to the driver (the compiler's output, what qs.query.sql_with_params() gives).
+    _, sent = alignment_statements(orm, run=False)
+    statement = sent[0]
+    if "GROUP BY" not in statement[0].upper():
+        raise SystemExit("alignment_pairs' first statement is not its grouped query")
+    if fetch_all_within(*statement, ALIGNMENT_LIMIT_S) is None:
+        return result
+
+    c = client()
+    page_cache = caches[PAGE_CACHE]
+    uncached, through_orm, bare = [], [], []
+    started = time.perf_counter()
+    # Interleaved, so that a machine busier for a while slows all three alike.
+    while len(bare) < MIN_ROUNDS or (len(bare) < requests and time.perf_counter() - started < ALIGNMENT_BUDGET_S):
+        page_cache.clear()
+        response, ms = milliseconds(lambda: c.get("/alignment/"))
+        if response.status_code != 200 or response.get("X-Page-Cache") != "miss":
+            raise SystemExit(f"/alignment/ answered {response.status_code} ({response.get('X-Page-Cache')})")
+        uncached.append(ms)
+
+        (pairs, sent), ms = milliseconds(lambda: alignment_statements(orm, run=True))
+        through_orm.append(ms)
+        if sent != [statement]:
+            raise SystemExit(f"alignment_pairs sent {len(sent)} statements, not its one grouped query")
+
+        rows, ms = milliseconds(lambda: fetch_all(*statement))
+        bare.append(ms)
+        if len(rows) != len(pairs):
+            raise SystemExit(f"the alignment's SQL alone gave {len(rows)} rows, alignment_pairs {len(pairs)}")
+
+    # The last round's page is in the page cache: what most readers get.
+    served, misses = [], 0
+    for _ in range(max(requests, MIN_ROUNDS)):
+        response, ms = milliseconds(lambda: c.get("/alignment/"))
+        if response.status_code != 200:
+            raise SystemExit(f"/alignment/ answered {response.status_code}")
+        served.append(ms)
+        misses += response.get("X-Page-Cache") != "hit"
+
+    return result | {
+        "alignment_pairs": len(pairs),
+        "alignment_ms": statistics.median(served),
+        "alignment_cache_misses": misses,
+        "alignment_uncached_ms": statistics.median(uncached),
+        "alignment_orm_ms": statistics.median(through_orm),
+        "alignment_sql_ms": statistics.median(bare),
+        "alignment_rounds": len(bare),
+    }
+
+
 def most_positions(queryset, relation):
     return queryset.annotate(bench_n=Count(relation)).order_by("-bench_n", "pk").first()
 
@@ -159,6 +305,11 @@ def page_paths():
     # The two participants with the most positions, compared.
     busiest = Participant.objects.annotate(bench_n=Count("positions")).order_by("-bench_n", "pk")[:2]
     compared = "&".join(f"participant={p.code}" for p in busiest)
+    # The map of the proposal, and of the issue at the meeting, with the most stances.
+    proposals = Proposal.objects.select_related("agenda_item__meeting", "agenda_item__issue")
+    proposal = most_positions(proposals, "positions")
+    item = proposal.agenda_item
+    at_meeting = f"meeting={item.meeting.slug}&issue={item.issue.slug}"
     return [
         ("/", "/"),
         ("/meetings/<slug>/", meeting.get_absolute_url()),
@@ -176,6 +327,9 @@ def page_paths():
         ("/compare/?participant=<a>&participant=<b>", f"/compare/?{compared}"),
         ("/alignment/", "/alignment/"),
         ("/about/", "/about/"),
+        ("/map/?proposal=<id>", f"/map/?proposal={proposal.pk}"),
+        ("/map/?meeting=<slug>&issue=<slug>", f"/map/?{at_meeting}"),
+        ("/map/?year=<year>", f"/map/?year={item.meeting.start_date.year}"),
         ("/export/meetings.csv", "/export/meetings.csv"),
         ("/export/positions.csv", "/export/positions.csv"),
         ("/export/matrix.csv", "/export/matrix.csv"),
@@ -297,8 +451,6 @@ def task_export_profile():
     On SQLite that is the export; on PostgreSQL the view may use COPY instead (exports/pgcopy.py).
     test_client is the view itself, in this process, through the test client.
     """
-    from django.db import transaction
-
     queryset = export_queryset()
     sql = plain_select(queryset)
     stages = {}
@@ -344,7 +496,6 @@ def task_import(rows):
     import tempfile
 
     from django.core.management import call_command
-    from django.db import transaction
 
     def import_csv(path, *args):
         out = io.StringIO()
@@ -378,7 +529,8 @@ def task_import(rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("tasks", nargs="+", choices=["matrix", "queries", "export-sql", "export-profile", "import"])
+    tasks = ["matrix", "alignment", "queries", "export-sql", "export-profile", "import"]
+    parser.add_argument("tasks", nargs="+", choices=tasks)
     parser.add_argument("--requests", type=int, default=15, help="requests per timing (median taken)")
     parser.add_argument("--import-rows", type=int, default=5000, help="positions the import task imports")
     parser.add_argument("--skip", action="append", default=[], help="a queries label to leave out")
@@ -387,6 +539,8 @@ def main():
     for task in args.tasks:
         if task == "matrix":
             result |= task_matrix(args.requests)
+        elif task == "alignment":
+            result |= task_alignment(args.requests)
         elif task == "queries":
             result |= task_queries(set(args.skip))
         elif task == "export-sql":

@@ -1,15 +1,18 @@
 """The benchmark's report for a person: each measurement beside its goal, met or missed."""
 
 from bench.outcome import (
+    ALIGNMENT_CACHED_RATIO_MAX,
     IMPORT_ROWS_PER_S_MIN,
     MATRIX_RATIO_MAX,
     MATRIX_RPS_RATIO_MIN,
+    AlignmentSpeed,
     ExportSpeed,
     ImportSpeed,
     LoadSpeed,
     MatrixAt1x,
     MatrixAt10x,
     SqliteSpeed,
+    alignment_for_goal,
 )
 
 PROFILE_STAGES = [
@@ -49,12 +52,38 @@ def profile_lines(profile):
     return lines
 
 
+def small_ratio(value):
+    """A ratio that may be tiny (a cache hit over a query of seconds): four decimals, or 2.5e-05."""
+    return fmt(value, "", 4) if value is None or value >= 0.001 else f"{value:.1e}"
+
+
+def alignment_lines(scale, a):
+    """/alignment/ at one scale: the sizes its query grows with, each time, and each over the bare SQL's."""
+    misses = f"; {a.alignment_cache_misses} of those requests NOT answered by it" if a.alignment_cache_misses else ""
+    sizes = (
+        f"  {scale}: {fmt(a.alignment_positions, digits=0)} sided positions on {fmt(a.alignment_proposals, digits=0)} "
+        f"proposals ({fmt(a.alignment_position_pairs, digits=0)} pairs of them joined)"
+    )
+    rounds = a.alignment_rounds
+    if rounds == 0:
+        return [sizes, f"    its bare SQL did not finish within {fmt(a.alignment_sql_limit_s, ' s', 0)}: not timed"]
+    return [
+        f"{sizes}, {fmt(a.alignment_pairs, digits=0)} pairs of participants; {fmt(rounds, digits=0)} rounds",
+        f"    bare SQL {fmt(a.alignment_sql_ms, ' ms')}, alignment_pairs {fmt(a.alignment_orm_ms, ' ms')} "
+        f"({fmt(a.alignment_orm_ratio, '', 2)}), page built from scratch {fmt(a.alignment_uncached_ms, ' ms')} "
+        f"({fmt(a.alignment_uncached_ratio, '', 2)})",
+        f"    from the page cache {fmt(a.alignment_ms, ' ms', 2)} ({small_ratio(a.alignment_ratio)}){misses}",
+    ]
+
+
 def report(r):
     """The text of the report for Results `r`; a phase that did not run shows as dashes."""
     g = r.goals
     m1, m10 = r.matrix_1x or MatrixAt1x(), r.matrix_10x or MatrixAt10x()
     e1, e10 = r.export_1x or ExportSpeed(), r.export_10x or ExportSpeed()
     sqlite, load, imports = r.sqlite or SqliteSpeed(), r.load or LoadSpeed(), r.imports or ImportSpeed()
+    a1, a10 = r.alignment_1x or AlignmentSpeed(), r.alignment_10x or AlignmentSpeed()
+    goal_scale, goal_alignment = alignment_for_goal(r)
     lines = [
         f"kptracker benchmark ({r.mode}: scales {r.scales[0]:g} and {r.scales[1]:g}, "
         f"{fmt(m1.positions_1x, digits=0)} and {fmt(m10.positions_10x, digits=0)} positions; "
@@ -68,6 +97,13 @@ def report(r):
         f"{verdict(g['matrix_ratio'])}  (uncached/SQL {fmt(m1.matrix_uncached_ratio, '', 2)})",
         f"  at 10x: served {fmt(m10.matrix_ms_10x, ' ms', 2)}, "
         f"uncached {fmt(m10.matrix_uncached_ms_10x, ' ms')}, SQL {fmt(m10.matrix_sql_ms_10x, ' ms')}",
+        "",
+        "Alignment page: one self-join of positions on their proposal, grouped by pair, so its SQL grows as the",
+        "square of the positions per proposal (medians; in brackets, over the bare SQL of the same run)",
+        *alignment_lines("1x", a1),
+        *alignment_lines("10x", a10),
+        f"  from the page cache over the bare SQL at {goal_scale} {small_ratio(goal_alignment.alignment_ratio)}  "
+        f"goal <= {ALIGNMENT_CACHED_RATIO_MAX:g}: {verdict(g['alignment_cached_ratio'])}",
         "",
         "Positions CSV under gunicorn (1 sync worker, curl) vs PostgreSQL COPY of the same rows' plain SELECT",
         f"  1x:  {fmt(e1.csv_rows_per_s, ' rows/s')} vs COPY {fmt(e1.copy_rows_per_s, ' rows/s')}"

@@ -10,8 +10,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from governance.models import Chair, Group, MembershipEvent, MemberState, WorkingBody
 from meetings.models import Meeting, Participant, ParticipantAlias, Person, Source
+from meetings.quotes import quote_in_source, verify
 from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount
-from positions.quotes import quote_in_source, verify
 
 from .admin_import import CSVImportMixin
 from .widgets import SafeAutocompleteMixin

@@ -25,6 +25,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from exports.tables import POSITION_COLUMNS
+from meetings.quotes import normalise
 from positions.legacy import default_account, default_stage
 from positions.models import (
     Act,
@@ -38,7 +39,6 @@ from positions.models import (
     Stage,
     Stance,
 )
-from positions.quotes import normalise
 
 from .import_meetings import CHANGE, CREATE, UNCHANGED, Lookups, RowResult, code_of, message_dict, one_of
 from .import_records import MeetingsAndIssues

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from meetings.dates import DatePrecision, format_partial_date, human_partial_date, period_start_condition
 from meetings.models import Participant, Person, Source
-from positions.quotes import quote_in_source
+from meetings.quotes import quote_in_source
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 

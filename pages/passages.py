@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
-from positions.quotes import quote_pattern
+from meetings.quotes import quote_pattern
 
 # "paragraph 5", "paragraphs 5 and 6", "paragraphs 5-7", "¶5", "¶ 5": the first number is the place.
 PARAGRAPH_REFERENCE = re.compile(r"(?:\bparagraphs?\s+|¶\s?)(\d{1,4})", re.IGNORECASE)

@@ -3,6 +3,8 @@
 import json
 
 from bench.outcome import (
+    ALIGNMENT_CACHED_RATIO_MAX,
+    AlignmentSpeed,
     ExportSpeed,
     ImportSpeed,
     LoadSpeed,
@@ -32,9 +34,29 @@ def export(rows_per_s):
     )
 
 
+def alignment(sql_ms, pairs):
+    return AlignmentSpeed(
+        alignment_positions=100 * pairs,
+        alignment_proposals=pairs,
+        alignment_position_pairs=50 * pairs,
+        alignment_pairs=pairs,
+        alignment_ms=2.0,
+        alignment_cache_misses=0,
+        alignment_uncached_ms=sql_ms * 1.1,
+        alignment_orm_ms=sql_ms * 1.05,
+        alignment_sql_ms=sql_ms,
+        alignment_ratio=2.0 / sql_ms,
+        alignment_uncached_ratio=1.1,
+        alignment_orm_ratio=1.05,
+        alignment_rounds=3,
+        alignment_sql_limit_s=60.0,
+    )
+
+
 def complete_run(mode="full"):
     r = Results(mode=mode, scales=[1.0, 10.0], database="kptracker_bench", complete=True)
     r.matrix_1x = MatrixAt1x("cache", 1.0, 60.0, 40.0, 6.0, 6.5, 1 / 6, 40 / 6, 100)
+    r.alignment_1x = alignment(800.0, 190)
     r.export_1x = export(1e5)
     if mode == "full":
         r.export_profile_rows_per_s = {"copy": 2e5, "copy_export": 1e5, "server_cursor": 1.2e5, "gunicorn_curl": 1e5}
@@ -43,6 +65,7 @@ def complete_run(mode="full"):
     r.load = LoadSpeed(2000.0, 1000.0, 900.0, 0.45, runs)
     r.sqlite = SqliteSpeed(5e4, 3e4, 1.7e4, "datasette 0.65.5")
     r.matrix_10x = MatrixAt10x(1000, 3.0, 180.0, 70.0, {"/": [6, 6]}, {"/": ["/", "/"]})
+    r.alignment_10x = alignment(40_000.0, 8911)
     r.export_10x = export(9e4)
     r.timings = {"static_s": 1.0, "total_s": 100.0}
     r.goals = goals(r)
@@ -68,6 +91,26 @@ def test_headline_figures_are_those_at_10x_and_floats_are_rounded():
     assert produced["csv_rows_per_s"] == produced["csv_rows_per_s_10x"] == 9e4
     assert produced["csv_ratio"] == produced["csv_ratio_10x"]
     assert produced["matrix_ratio"] == 0.167
+    assert produced["alignment_ratio_1x"] == 0.0025 and produced["alignment_pairs_10x"] == 8911
+    assert produced["alignment_ratio_10x"] == 5e-05  # 2 ms over 40 s: a tiny ratio keeps its digits
+
+
+def test_the_alignment_is_reported_at_both_scales_against_its_bare_sql():
+    r = complete_run()
+    text = report(r)
+    assert "  1x: 19,000 sided positions on 190 proposals (9,500 pairs of them joined), 190 pairs of" in text
+    assert "bare SQL 800.0 ms, alignment_pairs 840.0 ms (1.05), page built from scratch 880.0 ms (1.10)" in text
+    assert "from the page cache 2.00 ms (0.0025)\n" in text
+    assert "bare SQL 40,000 ms, alignment_pairs 42,000 ms (1.05)" in text  # at 10x
+    assert "from the page cache 2.00 ms (5.0e-05)" in text
+    assert r.goals["alignment_cached_ratio"] is True
+    assert f"goal <= {ALIGNMENT_CACHED_RATIO_MAX:g}: met" in text
+
+    r.alignment_10x.alignment_ratio, r.alignment_10x.alignment_cache_misses = ALIGNMENT_CACHED_RATIO_MAX * 2, 4
+    r.goals = goals(r)
+    assert r.goals["alignment_cached_ratio"] is False
+    assert "from the page cache 2.00 ms (0.2000); 4 of those requests NOT answered by it" in report(r)
+    assert "Goals missed: alignment_cached_ratio" in report(r)
 
 
 def test_report_of_a_complete_and_of_an_aborted_run():
@@ -80,3 +123,19 @@ def test_report_of_a_complete_and_of_an_aborted_run():
     assert set(aborted.goals.values()) == {None}
     assert "BROKEN:\n  - wrk exited with 1" in report(aborted)
     assert "matrix_ms" not in to_json(aborted)
+
+
+def test_an_alignment_whose_sql_does_not_finish_in_time_is_not_timed_and_the_goal_falls_back_to_1x():
+    r = complete_run()
+    r.alignment_10x = AlignmentSpeed(
+        alignment_positions=10**6, alignment_proposals=1200, alignment_position_pairs=4 * 10**8,
+        alignment_rounds=0, alignment_sql_limit_s=60.0,
+    )  # fmt: skip
+    r.alignment_1x.alignment_ratio = ALIGNMENT_CACHED_RATIO_MAX * 2
+    r.goals = goals(r)
+    text = report(r)
+    assert "  10x: 1,000,000 sided positions on 1,200 proposals (400,000,000 pairs of them joined)\n" in text
+    assert "    its bare SQL did not finish within 60 s: not timed\n" in text
+    assert "from the page cache over the bare SQL at 1x 0.2000  goal <= 0.1: MISSED" in text
+    assert r.goals["alignment_cached_ratio"] is False
+    assert to_json(r)["alignment_sql_ms_10x"] is None

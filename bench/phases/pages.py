@@ -1,8 +1,11 @@
-"""The matrix page against its own SQL, and the SQL statements of every page and export (bench/probes.py)."""
+"""The matrix and alignment pages against their own SQL, and the SQL statements of every page and export
+(bench/probes.py)."""
 
-from bench.outcome import MatrixAt1x, MatrixAt10x
+import dataclasses
 
-TASKS = ("matrix", "export-sql", "queries")
+from bench.outcome import AlignmentSpeed, MatrixAt1x, MatrixAt10x
+
+TASKS = ("matrix", "alignment", "export-sql", "queries")
 
 
 def matrix_1x(setup, requests, skip):
@@ -52,3 +55,15 @@ def compare_queries(one, ten):
         if b and a["queries"] != b["queries"]:
             problems.append(f"{label}: {a['queries']} queries at 1x, {b['queries']} at 10x")
     return table, problems
+
+
+def alignment(probe):
+    """AlignmentSpeed from a probe's output (either scale): its figures, and each time over the bare SQL's."""
+    names = {f.name for f in dataclasses.fields(AlignmentSpeed)}
+    result = AlignmentSpeed(**{k: v for k, v in probe.items() if k in names})
+    sql = result.alignment_sql_ms
+    if sql:
+        result.alignment_ratio = result.alignment_ms / sql
+        result.alignment_uncached_ratio = result.alignment_uncached_ms / sql
+        result.alignment_orm_ratio = result.alignment_orm_ms / sql
+    return result

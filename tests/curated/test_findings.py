@@ -12,8 +12,8 @@ import pytest
 
 from governance.models import Chair, MembershipEvent
 from meetings.models import Meeting, Source
+from meetings.quotes import quote_in_source
 from positions.models import AgendaItem, Position, Proposal, ProposalAccount
-from positions.quotes import quote_in_source
 
 pytestmark = pytest.mark.usefixtures("kp_data")
 

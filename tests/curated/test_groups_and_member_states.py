@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from governance.models import Group, MemberState
-from positions.quotes import quote_in_source
+from meetings.quotes import quote_in_source
 
 pytestmark = pytest.mark.usefixtures("kp_data")
 

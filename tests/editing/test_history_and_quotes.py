@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from meetings.quotes import quote_in_source
 from positions.models import Position
-from positions.quotes import quote_in_source
 from tests.factories import PositionFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from governance.models import Chair, MembershipEvent
 from meetings.models import Meeting
+from meetings.quotes import quote_in_source
 from positions.models import AgendaItem, Position, Proposal, ProposalAccount
-from positions.quotes import quote_in_source
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ working body, a person who reported, chairs and membership events at each date p
 import datetime
 
 from governance.models import Chair, MembershipEvent, WorkingBody
+from meetings.quotes import quote_in_source
 from positions.models import Position, Proposal, ProposalAccount
-from positions.quotes import quote_in_source
 from tests.factories import (
     AgendaItemFactory,
     IssueFactory,
