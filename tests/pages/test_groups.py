@@ -2,6 +2,8 @@
 list, the matrix and the admin."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from governance.models import Group
 from tests.factories import AgendaItemFactory, ParticipantFactory, PositionFactory, SourceFactory
@@ -99,3 +101,13 @@ def test_the_admin_refuses_words_that_are_not_in_the_source(admin_client, bloc):
     data["quote"] = "generally comprising Alpha, Beta and Gamma"
     assert admin_client.post("/admin/governance/group/add/", data).status_code == 302
     assert list(Group.objects.get(slug="another-bloc").members.values_list("code", flat=True)) == ["DEL"]
+
+
+def test_the_group_page_runs_the_same_queries_however_many_members(client, bloc):
+    counts = []
+    for round_ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/groups/the-bloc/").status_code == 200
+        counts.append(len([q for q in ctx.captured_queries if "dataversion" not in q["sql"]]))
+        bloc["group"].members.add(*[ParticipantFactory(code=f"M{round_}{i}") for i in range(5)])
+    assert counts[0] == counts[1]
