@@ -15,7 +15,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from meetings.dates import DatePrecision, format_partial_date, human_partial_date, period_start_condition
-from meetings.models import Participant, Person, Source
+from meetings.models import ISO_ALPHA3_REGEX, Participant, Person, Source
 from meetings.quotes import quote_in_source
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -301,6 +301,11 @@ class MemberState(models.Model):
                 fields=["organisation", "iso_code"],
                 name="member_state_unique",
                 violation_error_message="This state is already recorded as a member of this organisation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_code__regex=ISO_ALPHA3_REGEX),
+                name="member_state_iso_alpha3",
+                violation_error_message="The ISO code is three capital letters, e.g. FRA.",
             ),
             models.CheckConstraint(
                 condition=Q(left__isnull=True) | Q(left__gte=F("joined")),

@@ -89,7 +89,7 @@ class WorldMap:
     categories: list
     places: list = field(default_factory=list)  # participants, in name order
     states: list = field(default_factory=list)  # member states drawn with their organisation's colour
-    organisation_states: dict = field(default_factory=dict)  # organisation code -> its states drawn
+    organisation_states: dict = field(default_factory=dict)  # organisation (a Participant) -> its states drawn
 
     @property
     def drawn(self):
@@ -98,7 +98,7 @@ class WorldMap:
     @property
     def undrawn(self):
         """Places with no shape of their own, leaving out an organisation drawn on its member states."""
-        return [p for p in self.places if not p.shape and p.participant.code not in self.organisation_states]
+        return [p for p in self.places if not p.shape and p.participant not in self.organisation_states]
 
     def legend(self):
         """The categories drawn, with how many shapes each colours."""
@@ -145,7 +145,7 @@ def _with_member_states(world, year, own_shapes):
                 name=state.name,
             )
         )
-        world.organisation_states.setdefault(organisation.participant.code, []).append(state.name)
+        world.organisation_states.setdefault(organisation.participant, []).append(state.name)
     return world
 
 

@@ -63,6 +63,12 @@ def some_of(field):
 # with no text needs its address and a note, so a plausible one has a text; a chair's year is one the
 # curated record holds no chair for, so that plausible forms do not meet its one-row-per-account rule.
 MODEL_HINTS = {
+    # A group quotes its source's stored words: the seed article that names the Western bloc.
+    "group": {
+        "source": lambda field: st.just(str(field.queryset.get(slug="2022-jck-kp-no-longer-works").pk)),
+        "quote": st.sampled_from(["generally comprising the United States", "the \u201cWestern bloc\u201d"]),
+    },
+    "memberstate": {"iso_code": st.sampled_from(["FRA", "DEU", "ITA", "ESP", "POL"]), "left": st.just("")},
     "source": {"text": st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=80)},
     "chair": {"year": st.sampled_from(["", "1066", "2030", "2031", "2032", "2033"]), "sources": some_of},
     "position": {

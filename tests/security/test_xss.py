@@ -18,7 +18,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from governance.models import Chair, MembershipEvent, WorkingBody
+from governance.models import Chair, Group, MembershipEvent, MemberState, WorkingBody
 from meetings.models import Meeting, Participant, ParticipantAlias, Person, Source
 from positions.models import AgendaItem, Issue, Position, Proposal, ProposalAccount
 from reports.models import ErrorReport
@@ -40,6 +40,7 @@ NOT_FREE_TEXT = {
     "meetings.participant.code",  # ^[A-Z][A-Z0-9]{1,11}$ in the database
     "meetings.meeting.host_country",  # ISO alpha-3 in the database
     "meetings.meeting.planned_host_country",  # ISO alpha-3 in the database
+    "governance.memberstate.iso_code",  # ISO alpha-3 in the database
     "meetings.source.url",  # http(s) only (test_admin_refuses_javascript_urls); a hostile path is tested below
     "reports.errorreport.client",  # a hash the app computes, not editable
     "reports.reportwindow.client",  # the same hash, counted by the report limit; shown nowhere
@@ -140,6 +141,10 @@ def hostile_world(db):
         attribution="reported",
         source=source,
     )
+    group = fill(Group, slug="xss-group", source=source)
+    group.members.set([blocker, observer])
+    # A state the hostile participant speaks for, drawn on this year's map of standing.
+    fill(MemberState, organisation=blocker, iso_code="FRA", joined=datetime.date(2000, 1, 1))
     fill(ErrorReport, status="new")
     return {"participants": [blocker, observer], "meeting": meeting, "source": source}
 
