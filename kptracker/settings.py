@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     # One app per audience above it: readers, researchers, editors, and readers' error reports.
     "pages",
     "exports",
+    "feeds",
     "editing",
     "reports",
     # The benchmark's synthetic data (a command, no models).

@@ -9,6 +9,7 @@ admin.site.site_title = "kptracker admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz/", health, name="health"),
+    path("", include("feeds.urls")),
     path("", include("pages.urls")),
     path("export/", include("exports.urls")),
     path("report/", include("reports.urls")),

@@ -15,6 +15,7 @@ MAY_IMPORT = {
     "positions": {"meetings", "governance"},
     "pages": {"meetings", "governance", "positions"},
     "exports": {"meetings", "governance", "positions", "pages"},
+    "feeds": {"meetings", "governance", "positions", "pages"},
     "editing": {"meetings", "governance", "positions", "exports"},
     "reports": set(),
     "synthetic": {"meetings", "positions"},

@@ -63,6 +63,7 @@ FIXED_PAGES = {
     "map": "/map/?meeting=2022-06-intersessional-kasane&issue=russia-ukraine",
     "map-standing": "/map/?year=2010",
     "group": "/groups/western-bloc/",
+    "changes": "/changes/",
     "position": "/positions/1/",
     "admin-login": "/admin/login/",
 }

@@ -42,4 +42,10 @@ def sample_urls():
             except Resolver404:
                 continue
             samples.setdefault(match.view_name, path)
+    # The feeds that follow a page: the feed of the first participant and of the first issue.
+    feeds = {"feeds:participant": ("meetings", "participant", "code"), "feeds:issue": ("positions", "issue", "slug")}
+    for name, (app, model_name, key) in feeds.items():
+        obj = apps.get_model(app, model_name).objects.order_by("pk").first()
+        if obj is not None:
+            samples.setdefault(name, reverse(name, kwargs={key: getattr(obj, key).lower()}))
     return samples
