@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "pages",
     "exports",
     "feeds",
+    "api",
+    # django-ninja's docs page and its static files (Swagger UI, served here, not from a CDN).
+    "ninja",
     "editing",
     "reports",
     # The benchmark's synthetic data (a command, no models).

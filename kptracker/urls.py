@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("feeds.urls")),
     path("", include("pages.urls")),
     path("export/", include("exports.urls")),
+    path("api/", include("api.urls")),
     path("report/", include("reports.urls")),
 ]

@@ -473,6 +473,7 @@ class DataVersion(models.Model):
     """One row counting changes to the record, so cached pages know when they are stale (meetings/version.py)."""
 
     version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True, help_text="When the record last changed.")
 
     class Meta:
         verbose_name = "data version"

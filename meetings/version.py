@@ -9,6 +9,7 @@ at once on every worker and every server, whatever the cache backend.
 from django.db import DatabaseError
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from .models import DataVersion
@@ -19,11 +20,18 @@ def current_version():
     return version or 0
 
 
+def current_version_and_time():
+    """(version, when the record last changed or None): one query, for ETag and Last-Modified."""
+    row = DataVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
+    return row or (0, None)
+
+
 def bump_version(**kwargs):
     """Record that the data changed (a signal receiver, also called directly after bulk writes)."""
     try:
-        if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
-            DataVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+        now = timezone.now()
+        if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
+            DataVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
     except DatabaseError:
         # The table does not exist yet (a migration in progress): nothing is cached either.
         pass

@@ -16,6 +16,7 @@ MAY_IMPORT = {
     "pages": {"meetings", "governance", "positions"},
     "exports": {"meetings", "governance", "positions", "pages"},
     "feeds": {"meetings", "governance", "positions", "pages"},
+    "api": {"meetings", "governance", "positions", "pages", "exports"},
     "editing": {"meetings", "governance", "positions", "exports"},
     "reports": set(),
     "synthetic": {"meetings", "positions"},

@@ -326,3 +326,17 @@ def test_the_map_is_drawn_for_the_russia_ukraine_proposal_at_kasane(page, proble
     assert table.locator("tbody tr").count() == state["places"] - 26, "the EU's 27 member states are one row"
     assert "on its member states" in table.locator("tr", has_text="European Union").inner_text()
     assert not problems, "\n".join(problems)
+
+
+def test_the_api_docs_page_draws_from_our_static_files_under_the_csp(page, problems):
+    """Swagger UI from django-ninja's own static files: every operation drawn, no CSP violation, no request
+    leaving the site (the problems fixture records console errors and failed requests)."""
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto("/api/v1/docs", wait_until="networkidle")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() >= 14
+    assert page.locator(".opblock-summary-path").first.inner_text() == "/api/v1/meetings"
+    base = page.url.split("/api/")[0]
+    assert all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
+    assert not problems, "\n".join(problems)

@@ -42,10 +42,21 @@ def sample_urls():
             except Resolver404:
                 continue
             samples.setdefault(match.view_name, path)
-    # The feeds that follow a page: the feed of the first participant and of the first issue.
-    feeds = {"feeds:participant": ("meetings", "participant", "code"), "feeds:issue": ("positions", "issue", "slug")}
-    for name, (app, model_name, key) in feeds.items():
-        obj = apps.get_model(app, model_name).objects.order_by("pk").first()
+    # Addresses built from a record's key rather than its page: the feeds that follow a page, and the API's
+    # records. (url name, model, the URL's argument, the record's field that fills it.)
+    keyed = [
+        ("feeds:participant", ("meetings", "participant"), "code", "code"),
+        ("feeds:issue", ("positions", "issue"), "slug", "slug"),
+        ("api:meeting", ("meetings", "meeting"), "slug", "slug"),
+        ("api:participant", ("meetings", "participant"), "code", "code"),
+        ("api:issue", ("positions", "issue"), "slug", "slug"),
+        ("api:position", ("positions", "position"), "position_id", "pk"),
+    ]
+    for name, model, argument, key in keyed:
+        obj = apps.get_model(*model).objects.order_by("pk").first()
         if obj is not None:
-            samples.setdefault(name, reverse(name, kwargs={key: getattr(obj, key).lower()}))
+            value = getattr(obj, key)
+            samples.setdefault(
+                name, reverse(name, kwargs={argument: value.lower() if isinstance(value, str) else value})
+            )
     return samples
