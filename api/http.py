@@ -10,7 +10,7 @@ import hashlib
 from functools import wraps
 
 from django.core.cache import caches
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.urls import URLPattern
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -81,17 +81,30 @@ def served(view):
     return wrapper
 
 
+# The answers that describe the API rather than the record: they take no parameter.
+DESCRIPTIONS = {"api-root", "openapi-json", "openapi-view"}
+
+
+def no_parameters(view):
+    """A 400 naming any parameter given, as the lists do for one they do not take: nothing is ignored."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.GET:
+            errors = {name[:40]: ["This address takes no parameter."] for name in request.GET}
+            return JsonResponse({"errors": errors}, status=400)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def wrapped(urls, index=None):
     """django-ninja's (patterns, app_name, namespace), each view served through `served`; its root (a 404
     that only names the docs) answered by `index`."""
     patterns, app_name, namespace = urls
-    return (
-        [
-            URLPattern(
-                p.pattern, served(index if index and p.name == "api-root" else p.callback), p.default_args, p.name
-            )
-            for p in patterns
-        ],
-        app_name,
-        namespace,
-    )
+    views = []
+    for p in patterns:
+        view = index if index and p.name == "api-root" else p.callback
+        view = no_parameters(view) if p.name in DESCRIPTIONS else view
+        views.append(URLPattern(p.pattern, served(view), p.default_args, p.name))
+    return views, app_name, namespace
