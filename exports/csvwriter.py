@@ -1,7 +1,7 @@
 """The CSV machinery every export shares: batched streaming and the response.
 
 Every cell of every export goes through `neutralise` (kptracker.csvguard), inside `stream_csv`, so no
-export can forget the formula guard.
+export can forget the formula guard. Every response can start with a byte-order mark (`bom=1`).
 """
 
 import csv
@@ -17,6 +17,9 @@ from kptracker.csvguard import neutralise
 # One yield per this many rows: about 40% faster under gunicorn than one per row
 # (/work/shared/PERFORMANCE-NOTES.md). Also the chunk size of the database iterators.
 BATCH_SIZE = 2000
+
+# UTF-8's byte-order mark: without it, spreadsheet programs on Windows read a CSV in the local code page.
+BOM = "\ufeff"
 
 
 def stream_csv(header, rows, *, batch_size=BATCH_SIZE):
@@ -47,14 +50,26 @@ def dated_filename(stem, extension, day=None):
     return f"{stem}-{day.isoformat()}.{extension}"
 
 
-def csv_response(filename_stem, header, rows):
+def with_bom(chunks):
+    """The chunks, the first one with the byte-order mark before it.
+
+    Put into the first chunk rather than yielded alone: nothing goes out before the export has produced
+    its first chunk, so a database gone at the start is still the friendly 503 (StreamStartGuard)."""
+    chunks = iter(chunks)
+    first = next(chunks, "")
+    yield BOM.encode("utf-8") + first if isinstance(first, bytes) else BOM + first
+    yield from chunks
+
+
+def csv_response(filename_stem, header, rows, *, bom=False):
     """Stream `rows` as a CSV download named '<filename_stem>-YYYY-MM-DD.csv'."""
-    return csv_stream_response(filename_stem, stream_csv(header, rows))
+    return csv_stream_response(filename_stem, stream_csv(header, rows), bom=bom)
 
 
-def csv_stream_response(filename_stem, chunks):
-    """Stream already-written CSV text (or bytes) as a download named '<filename_stem>-YYYY-MM-DD.csv'."""
-    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
+def csv_stream_response(filename_stem, chunks, *, bom=False):
+    """Stream already-written CSV text (or bytes) as a download named '<filename_stem>-YYYY-MM-DD.csv',
+    with a byte-order mark first if `bom`."""
+    response = StreamingHttpResponse(with_bom(chunks) if bom else chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=dated_filename(filename_stem, "csv")
     )

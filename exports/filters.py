@@ -1,4 +1,5 @@
-"""The FilterSets of the exports no page lists (yet): proposals.csv, chairs.csv and memberships.csv.
+"""The FilterSets of the exports no page lists (yet): proposals.csv, chairs.csv and memberships.csv, and
+the options every CSV export takes besides its filters (CsvOptions).
 
 They are built from the same parts as the pages' (pages.filters) and judged by the same policy
 (kptracker.params): codes, slugs and choices in any case, several values meaning "any of them", an
@@ -18,6 +19,32 @@ from pages.filters import (
     participant_choice_filter,
 )
 from positions.models import DecidedBy, Proposal, Result, Stage
+
+
+class CsvOptions(forms.Form):
+    """How a CSV export is written, whatever its rows: `bom=1` puts a UTF-8 byte-order mark first, for
+    spreadsheet programs on Windows; `bom=0` or none, no mark. The export's FilterSet judges every other
+    parameter (exports.views.judged)."""
+
+    names = ("bom",)
+
+    bom = forms.TypedChoiceField(
+        choices=[("0", "no"), ("1", "yes")],
+        coerce=lambda value: value == "1",
+        empty_value=False,
+        required=False,
+        error_messages={"invalid_choice": "Give bom=1 for a byte-order mark first, bom=0 (or nothing) for none."},
+    )
+
+    def clean(self):
+        for name in self.names:
+            if (given := len(self.data.getlist(name))) > 1:
+                self.add_error(name, f"Given {given} times; give it once.")
+        return self.cleaned_data
+
+    @property
+    def bom_first(self):
+        return self.is_valid() and self.cleaned_data["bom"]
 
 
 def several_choices(choices, label, **kwargs):

@@ -9,7 +9,8 @@ the fixtures use. Dates are written at their known precision (meetings.dates).
 """
 
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import ExtractYear
 
 from governance.models import Chair, MembershipEvent, WorkingBody
 from meetings.models import Meeting, Participant, Person, Source
@@ -242,6 +243,44 @@ POSITION_COLUMNS = Columns(
 def position_rows(queryset):
     """(header, rows) for positions.csv, in the queryset's order. One query."""
     return POSITION_COLUMNS.rows(queryset)
+
+
+# --- counts.csv: positions counted per participant, stance, stage and year, for charting tools ------
+
+COUNT_COLUMNS = Columns(
+    Position,
+    column("participant", "Who took the positions.", "participant__name"),
+    column("participant_code", "Its code (participants.csv).", "participant__code"),
+    column("stance", "The stance; empty for an act with no stance (a statement).", "stance"),
+    column("stage", "The proposal's stage; empty for an act, which answers no proposal.", "proposal__stage"),
+    column(
+        "year",
+        "The year of the meeting's first day; empty for an act at no meeting.",
+        "export_year",
+        type="integer",
+        constraints={},
+    ),
+    column("positions", "How many positions.", "export_positions", type="integer", constraints={"minimum": 1}),
+)
+
+
+def count_rows(queryset):
+    """(header, rows) for counts.csv: the queryset's positions counted per participant, stance, stage and
+    year, in the database (one GROUP BY query), by participant code, year, stance and stage."""
+    groups = [path for path in COUNT_COLUMNS.paths if path != "export_positions"]
+    counted = (
+        queryset.order_by()
+        .annotate(export_year=ExtractYear("meeting__start_date"))
+        .values(*groups)
+        .annotate(export_positions=Count("pk"))
+        .order_by(
+            "participant__code",
+            F("export_year").asc(nulls_last=True),
+            "stance",
+            F("proposal__stage").asc(nulls_last=True),
+        )
+    )
+    return COUNT_COLUMNS.rows(counted)
 
 
 # --- proposals: a row per account of how a proposal was decided ------------------------------------
@@ -647,7 +686,8 @@ PACKAGE_TABLES = (
     Table(
         "sources_text",
         "Source texts",
-        "The full text of each source, verbatim.",
+        "The full text of each source, verbatim, where it is stored (empty for a page cited by address): the "
+        "publishers' texts, quoted for research and not covered by the package's licence (README.md).",
         SOURCE_TEXT_COLUMNS,
         ("source_slug",),
         lambda: Source.objects.order_by("slug"),

@@ -123,7 +123,9 @@ def test_unknown_choices_are_a_400_too(client, blocked, path, params):  # noqa: 
     assert client.get(path, params).status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/export/meetings.csv", "/export/positions.csv", "/export/matrix.csv"])
+@pytest.mark.parametrize(
+    "path", ["/export/meetings.csv", "/export/positions.csv", "/export/matrix.csv", "/export/counts.csv"]
+)
 def test_export_query_count_is_fixed(client, path):
     def count():
         with CaptureQueriesContext(connection) as ctx:

@@ -59,4 +59,13 @@ def sample_urls():
             samples.setdefault(
                 name, reverse(name, kwargs={argument: value.lower() if isinstance(value, str) else value})
             )
+    # The releases of the data: release 1, its zip and the newest zip, whether or not a release has been made
+    # (without one they answer 404, which the fuzzer then checks).
+    releases = {
+        "exports:release": {"version": 1},
+        "exports:release-file": {"version": 1, "filename": "kptracker-data-1.zip"},
+        "exports:latest-release-file": {"kind": "data.zip"},
+    }
+    for name, kwargs in releases.items():
+        samples.setdefault(name, reverse(name, kwargs=kwargs))
     return samples
