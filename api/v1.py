@@ -159,20 +159,14 @@ PARTICIPANTS = Described(
 ISSUES = Described("Issue", ISSUE_COLUMNS, {"url": "The issue's page."})
 
 
-def _participant_decorate(request, standings):
-    def decorate(result, extras):
-        result["standing"] = standings.get(result["code"])
-        result["url"] = absolute(request, reverse("pages:participant-detail", kwargs={"code": result["code"].lower()}))
-
-    return decorate
-
-
 def _participants(request, queryset):
+    """A page of participants, each with its standing (one query for the page) and its page's url."""
     page = page_of(request, queryset, PARTICIPANT_COLUMNS)
     codes = [r["code"] for r in page["results"]]
     standings = {p.code: standing_of(p) for p in with_standing(Participant.objects.filter(code__in=codes))}
     for result in page["results"]:
-        _participant_decorate(request, standings)(result, ())
+        result["standing"] = standings.get(result["code"])
+        result["url"] = absolute(request, reverse("pages:participant-detail", kwargs={"code": result["code"].lower()}))
     return page
 
 

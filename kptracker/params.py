@@ -106,7 +106,11 @@ class StrictFilterSet(django_filters.FilterSet):
 
     def chosen(self, name):
         """The values chosen for a filter (a list, empty for any), once the filters are valid."""
-        return list((getattr(self.form, "cleaned_data", None) or {}).get(name) or [])
+        return list(self.choice(name) or [])
+
+    def choice(self, name):
+        """The cleaned value of a filter (None when not given), once the filters are valid."""
+        return (getattr(self.form, "cleaned_data", None) or {}).get(name)
 
     def get_form_class(self):
         """The FilterSet's form, which also reports the parameters judged wrong (at their field, if any)."""

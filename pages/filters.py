@@ -295,8 +295,7 @@ class MatrixFilter(YearRangeFilterSet):
         return list(self._cleaned(name, []))
 
     def _cleaned(self, name, default):
-        data = getattr(self.form, "cleaned_data", None) or {}
-        return data.get(name) or default
+        return self.choice(name) or default
 
     @property
     def stance_codes(self):
@@ -368,7 +367,7 @@ class CompareFilter(AnalysisFilter):
         """The participants compared: those named, in their order, then the group's other members by name."""
         if not hasattr(self, "_compared"):
             named = self.chosen("participant")
-            group = (getattr(self.form, "cleaned_data", None) or {}).get("group")
+            group = self.choice("group")
             members = list(group.members.only("code", "name", "slug").order_by("name")) if group else []
             seen = {p.pk for p in named}
             self._compared = named + [p for p in members if p.pk not in seen]
@@ -400,7 +399,8 @@ class MapFilter(StrictFilterSet):
     a group narrows either to its members."""
 
     proposal = django_filters.ModelChoiceFilter(
-        queryset=Proposal.objects.only("pk"),
+        # With what the map's title and links need: the view reads the chosen proposal as it is.
+        queryset=Proposal.objects.select_related("agenda_item__meeting", "agenda_item__issue"),
         label="Proposal number",
         widget=forms.NumberInput(attrs={"min": 1, "step": 1}),
         method="filter_nothing",
@@ -435,8 +435,5 @@ class MapFilter(StrictFilterSet):
         fields = ["proposal", "meeting", "issue", "year", "group"]
 
     def filter_nothing(self, queryset, name, value):
-        # Read by pages/maps.py through `choice`, not a filter on rows by itself.
+        # Read by the view through `choice`, not a filter on rows by itself.
         return queryset
-
-    def choice(self, name):
-        return (getattr(self.form, "cleaned_data", None) or {}).get(name)

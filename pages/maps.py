@@ -125,9 +125,10 @@ class WorldMap:
         }
 
 
-def _with_member_states(world, year, own_shapes):
+def _with_member_states(world, year):
     """Draw each organisation's category on the states that were its members in `year`, unless a state
     has a place of its own."""
+    own_shapes = {place.shape for place in world.places if place.shape}
     organisations = {place.participant.pk: place for place in world.places}
     states = MemberState.objects.in_year(year).filter(organisation__in=list(organisations)).order_by("name")
     for state in states:
@@ -162,7 +163,7 @@ def stance_map(positions, title, year):
         label = labels[category] if category != MIXED else ", ".join(labels[s] for s in stances)
         shape = shape_id(participant.code)
         world.places.append(Place(participant=participant, category=category, label=label, shape=shape, positions=held))
-    return _with_member_states(world, year, {p.shape for p in world.places if p.shape})
+    return _with_member_states(world, year)
 
 
 def standing_map(year, group=None):
@@ -189,7 +190,7 @@ def standing_map(year, group=None):
         world.places.append(
             Place(participant=participant, category=standing, label=labels[standing], shape=shape_id(participant.code))
         )
-    return _with_member_states(world, year, {p.shape for p in world.places if p.shape})
+    return _with_member_states(world, year)
 
 
 def positions_mapped(proposal=None, meeting=None, issue=None, group=None):

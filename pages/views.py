@@ -378,7 +378,7 @@ def compare(request):
         chosen = filterset.compared()
         rows = comparison_rows(compared_positions(filterset), chosen)
     verdicts = {verdict: sum(1 for row in rows if row.verdict == verdict) for verdict in ("agree", "differ", "one")}
-    group = filterset.form.cleaned_data.get("group") if filterset.is_bound and not filterset.errors else None
+    group = filterset.choice("group") if filterset.is_bound and not filterset.errors else None
     context = {"filter": filterset, "chosen": chosen, "rows": rows, "verdicts": verdicts, "group": group}
     return render(request, "pages/compare.html", context)
 
@@ -425,9 +425,7 @@ def world_map(request):
         choice = filterset.choice
         group = choice("group")
         if choice("proposal"):
-            proposal = Proposal.objects.select_related("agenda_item__meeting", "agenda_item__issue").get(
-                pk=choice("proposal").pk
-            )
+            proposal = choice("proposal")
             meeting, issue = proposal.agenda_item.meeting, proposal.agenda_item.issue
             title = f"Stances on “{proposal.text}” ({proposal.stage} stage), {meeting.title}"
             world = stance_map(positions_mapped(proposal=proposal, group=group), title, meeting.start_date.year)
