@@ -13,7 +13,7 @@ issues, codes for participants, the numeric id for positions), and each result h
 from typing import Any
 
 from django.urls import reverse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from pydantic import BaseModel, Field
 
 from exports.filters import ChairFilter, MembershipFilter, ProposalFilter
@@ -59,8 +59,16 @@ api = NinjaAPI(
     "the filters of its page and CSV and holds the same rows; `page` and `page_size` (up to 500) page it.",
     urls_namespace="api",
     docs_url="/docs",
+    # No deep links (each operation's link would sit inside its toggle button, a nested control) and no
+    # separate models section (each schema is shown with the responses that use it): see
+    # templates/ninja/swagger.html.
+    docs=Swagger(settings={"deepLinking": False, "defaultModelsExpandDepth": -1}),
     openapi_url="/openapi.json",
 )
+
+
+# The docs page groups the endpoints under these headings (OpenAPI tags).
+RECORDS, ANALYSIS = "The records", "Analysis: the matrix, the alignment and the search"
 
 
 class Errors(BaseModel):
@@ -102,6 +110,7 @@ def list_endpoint(path, name, filterset, described, summary):
             summary=summary,
             openapi_extra={"parameters": filter_parameters(filterset)},
             operation_id=name[0].lower() + name[1:] + "List",
+            tags=[RECORDS],
         )(view)
 
     return decorate
@@ -109,7 +118,13 @@ def list_endpoint(path, name, filterset, described, summary):
 
 def detail_endpoint(path, name, described, summary):
     model = described.model()
-    return api.get(path, response={200: model, 404: Missing}, summary=summary, operation_id=name[0].lower() + name[1:])
+    return api.get(
+        path,
+        response={200: model, 404: Missing},
+        summary=summary,
+        operation_id=name[0].lower() + name[1:],
+        tags=[RECORDS],
+    )
 
 
 # --- meetings ---------------------------------------------------------------------------------------------
@@ -301,6 +316,7 @@ def _listed(request, rows):
     summary="The blocking matrix, a row per participant as matrix.csv: a count of meetings per issue (or meeting)",
     openapi_extra={"parameters": filter_parameters(MatrixFilter)},
     operation_id="matrix",
+    tags=[ANALYSIS],
 )
 def matrix(request):
     filterset = filtered(MatrixFilter, request, Position.objects.all())
@@ -314,6 +330,7 @@ def matrix(request):
     summary="Who sides with whom: every pair, as alignment.csv, closest first",
     openapi_extra={"parameters": filter_parameters(AnalysisFilter)},
     operation_id="alignment",
+    tags=[ANALYSIS],
 )
 def alignment(request):
     filterset = filtered(AnalysisFilter, request, Position.objects.all())
@@ -359,6 +376,7 @@ class SearchAnswer(BaseModel):
         ]
     },  # fmt: skip
     operation_id="search",
+    tags=[ANALYSIS],
 )
 def search(request):
     unknown = [name for name in request.GET if name != "q"]

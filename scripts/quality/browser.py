@@ -244,6 +244,12 @@ class Session:
         response = page.goto(self.base + path, wait_until="load")
         if response is None or response.status != 200:
             seen.append(f"{path} answered {response.status if response else 'nothing'}")
+        # The API's docs page draws its endpoints after loading the OpenAPI description: check them drawn.
+        if page.locator("#swagger-ui").count():
+            try:
+                page.wait_for_selector("#swagger-ui .opblock", timeout=20000)
+            except PlaywrightTimeout:
+                seen.append("the API docs drew no endpoint within 20 s")
         return context, page, seen
 
     # -- axe-core and screenshots, at both widths ------------------------------------------------------
@@ -263,11 +269,18 @@ class Session:
                         f"[{viewport}] the page is {width[0]}px wide in a {width[1]}px window (scrolls sideways)"
                     )
                 found = {}
-                for state in ("as loaded", "details open"):
+                for state in ("as loaded", "details open", "an endpoint open"):
                     if state == "details open":
                         if not page.evaluate("document.querySelectorAll('details:not([open])').length"):
-                            break
+                            continue
                         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+                    if state == "an endpoint open":
+                        # The API docs: the position list's parameters, answer and schema, as a reader opens it.
+                        endpoint = page.locator('[id$="-positionList"] .opblock-summary-control')
+                        if not endpoint.count():
+                            continue
+                        endpoint.click()
+                        page.wait_for_selector('[id$="-positionList"] .opblock-body table')
                     for v in page.evaluate(RUN_AXE):
                         key = v["id"]
                         if key not in found:

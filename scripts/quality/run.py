@@ -66,6 +66,7 @@ FIXED_PAGES = {
     "changes": "/changes/",
     "position": "/positions/1/",
     "admin-login": "/admin/login/",
+    "api-docs": "/api/v1/docs",  # Swagger UI in the site's own template (templates/ninja/swagger.html)
 }
 
 
@@ -145,7 +146,7 @@ def run_lighthouse(base, pages, out, report, runs):
     from external import lighthouse
 
     results, versions = {}, {}
-    for name in LIGHTHOUSE_PAGES:
+    for name in (name for name in LIGHTHOUSE_PAGES if name in pages):
         path = pages[name]
         samples, errors = [], []
         while len(samples) < runs and len(errors) < 2:
@@ -206,6 +207,7 @@ def main():
     parser.add_argument("--only", default=",".join(CHECKS), help="comma-separated checks to run")
     parser.add_argument("--port", type=int, default=8020)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "kptracker-quality")
+    parser.add_argument("--pages", default="", help="comma-separated page names to check (default: every page)")
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="runs per page; the median counts")
     args = parser.parse_args()
     only = [c.strip() for c in args.only.split(",") if c.strip()]
@@ -232,6 +234,12 @@ def main():
     report.phase("Serve the app")
     with serve(args.port) as base:
         pages = find_pages(base)
+        chosen = [p.strip() for p in args.pages.split(",") if p.strip()]
+        unknown_pages = sorted(set(chosen) - set(pages))
+        if unknown_pages:
+            parser.error(f"unknown page(s): {', '.join(unknown_pages)}; choose from {', '.join(pages)}")
+        if chosen:
+            pages = {name: path for name, path in pages.items() if name in chosen}
         print("Pages: " + ", ".join(f"{name} {path}" for name, path in pages.items()))
 
         if "nu" in only:
@@ -268,7 +276,7 @@ def main():
                     report.phase("prefers-reduced-motion")
                     for name, path in pages.items():
                         report.add("motion", f"{name} {path}", session.motion(path))
-                if "colour" in only:
+                if "colour" in only and "matrix" in pages:
                     report.phase("Colour: palettes under colour-vision deficiencies, contrast of every variant")
                     problems, notes = session.colour(pages["matrix"])
                     report.add("colour", "static/css/site.css", problems, notes)

@@ -53,3 +53,14 @@
   window.addEventListener("hashchange", reveal);
   reveal();
 })();
+/* The skip link moves focus to <main> itself, so it still works on a page whose own scripts take over
+   every in-page link (Swagger UI on the API's docs page cancels their navigation). */
+(function () {
+  "use strict";
+  var skip = document.querySelector(".skip-link");
+  if (!skip) { return; }
+  skip.addEventListener("click", function () {
+    var target = document.getElementById(skip.hash.slice(1));
+    if (target) { target.focus(); }
+  });
+})();

@@ -340,3 +340,39 @@ def test_the_api_docs_page_draws_from_our_static_files_under_the_csp(page, probl
     base = page.url.split("/api/")[0]
     assert all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
     assert not problems, "\n".join(problems)
+
+
+def test_the_api_docs_page_is_in_the_site_layout_and_its_controls_are_named(page, problems):
+    """The docs page keeps the site's language, heading and skip link (Swagger UI cancels in-page links, so
+    static/js/layout.js moves focus itself), groups the endpoints under named headings, and names each
+    parameter's control as Swagger UI draws it (static/js/api-docs.js)."""
+    page.goto("/api/v1/docs", wait_until="networkidle")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1:visible").all_inner_texts() == ["The kptracker API"]  # Swagger UI's own is hidden
+    assert page.locator("h3.opblock-tag").all_inner_texts()[:2] == [
+        "The records",
+        "Analysis: the matrix, the alignment and the search",
+    ]
+    page.locator("a.skip-link").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    page.locator('[id$="-positionList"] .opblock-summary-control').click()
+    stance = page.locator('tr[data-param-name="stance"] select')
+    stance.wait_for()
+    assert stance.get_attribute("aria-label") == "stance (query)"
+    example = page.locator('[id$="-positionList"] .highlight-code > .microlight').first
+    assert example.get_attribute("tabindex") == "0"
+    assert example.get_attribute("aria-label").startswith("Example for /api/v1/positions")
+
+    # "Try it out" calls the API from the page, under the same CSP.
+    endpoint = page.locator('[id$="-positionList"]')
+    endpoint.locator("button.try-out__btn").click()
+    endpoint.locator('tr[data-param-name="page_size"] input').fill("5")
+    endpoint.locator("button.execute").click()
+    status = endpoint.locator(".live-responses-table tbody .response-col_status").first
+    status.wait_for()
+    assert status.inner_text().strip().startswith("200")
+    assert "page_size=5" in endpoint.locator(".request-url").inner_text()
+    assert not problems, "\n".join(problems)
