@@ -260,30 +260,31 @@ def blocking_matrix(filterset):
         column_list = sorted(columns.values(), key=lambda c: c["title"])
     biggest = max((n for n, _, _ in cells.values()), default=0)
 
-    base_query = _cell_base_query(filterset)
-    sections = {"veto": [], "observers": []}
-    named = MatrixCell.NAMED
+    # One pass over the non-empty cells into rows that start empty: most cells share EMPTY_CELL, and
+    # each part of a cell's link is quoted once per participant and per column, not once per cell.
+    path, shared = _cell_base_query(filterset)
+    column_name = "meeting" if by_meeting else "issue"
+    places = {c["id"]: (i, f"&{column_name}={quote_plus(c['slug'])}&{shared}") for i, c in enumerate(column_list)}
+    rows = {}
     for p in sorted(participants.values(), key=lambda p: p["name"]):
-        row = MatrixRow(participant=p)
-        for column in column_list:
-            hit = cells.get((p["id"], column["id"]))
-            if hit is None:  # most cells: one shared empty cell, nothing to build
-                row.cells.append(EMPTY_CELL)
-                continue
-            n, inferred, sorted_names = hit
-            shown = sorted_names[:named] if by_meeting else sorted_names[-named:]
-            row.cells.append(
-                MatrixCell(
-                    count=n,
-                    inferred=inferred,
-                    named=[{"title": title, "short": short} for _, title, short in shown],
-                    unnamed=len(sorted_names) - len(shown),
-                    url=_cell_url(base_query, p["code"], column["slug"], by_meeting),
-                    shade=_shade(n, biggest),
-                )
-            )
-            row.total += n
-        sections["veto" if p["has_veto"] else "observers"].append(row)
+        rows[p["id"]] = (MatrixRow(participant=p, cells=[EMPTY_CELL] * len(column_list)), quote_plus(p["code"]))
+    named = MatrixCell.NAMED
+    for (p_id, c_id), (n, inferred, sorted_names) in cells.items():
+        row, code = rows[p_id]
+        index, column_query = places[c_id]
+        shown = sorted_names[:named] if by_meeting else sorted_names[-named:]
+        row.cells[index] = MatrixCell(
+            count=n,
+            inferred=inferred,
+            named=[{"title": title, "short": short} for _, title, short in shown],
+            unnamed=len(sorted_names) - len(shown),
+            url=f"{path}?participant={code}{column_query}",
+            shade=_shade(n, biggest),
+        )
+        row.total += n
+    sections = {"veto": [], "observers": []}
+    for row, _code in rows.values():
+        sections["veto" if row.participant["has_veto"] else "observers"].append(row)
     return {
         "columns": column_list,
         "by_meeting": by_meeting,
@@ -323,9 +324,3 @@ def _cell_base_query(filterset):
     for name in ("stage", "evidence"):
         query.extend((name, code) for code in data.get(name) or [])
     return reverse("pages:position-list"), urlencode(query)
-
-
-def _cell_url(base, code, column_slug, by_meeting):
-    path, shared = base
-    column = "meeting" if by_meeting else "issue"
-    return f"{path}?participant={quote_plus(code)}&{column}={quote_plus(column_slug)}&{shared}"
