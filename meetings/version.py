@@ -6,7 +6,7 @@ Whatever is cached from the record (pages/cache.py) is keyed by this version, so
 at once on every worker and every server, whatever the cache backend.
 """
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -14,10 +14,20 @@ from simple_history.models import HistoricalChanges
 
 from .models import DataVersion
 
+# The ORM's own statement for the version, compiled once per process and database vendor: every cached
+# page asks for the version, and building the query each time cost as much as sending it.
+_VERSION_SQL = {}
+
 
 def current_version():
-    version = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return version or 0
+    if connection.vendor not in _VERSION_SQL:
+        query = DataVersion.objects.filter(pk=1).values_list("version", flat=True).order_by()[:1].query
+        _VERSION_SQL[connection.vendor] = query.sql_with_params()
+    sql, params = _VERSION_SQL[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return (row[0] if row else None) or 0
 
 
 def current_version_and_time():
