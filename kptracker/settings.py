@@ -246,13 +246,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: local memory by default; Redis when REDIS_URL is set (shared by every worker and server).
 # "pages" holds rendered public pages, keyed by the data version (pages/cache.py, meetings/version.py).
+# A Redis that is down or slow is an empty cache, not an error (kptracker/cache.py): pages are served
+# uncached; the timeouts (seconds) bound what one request can wait for it.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kptracker.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"kptracker-{alias}",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
         for alias in ("default", "pages")
     }

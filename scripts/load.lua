@@ -1,13 +1,23 @@
 -- wrk script: spreads requests evenly over the paths in $LOAD_PATHS (space-separated) and counts the
 -- responses by status. Any status outside 2xx is an error for the load test (wrk itself would accept 3xx).
+-- With $LOAD_SERVERS (host:port, space-separated), wrk's threads take turns over those servers, each
+-- sending the URL's Host header, as a load balancer in front of them would.
 local paths = {}
 for path in string.gmatch(os.getenv("LOAD_PATHS") or "/", "%S+") do
   table.insert(paths, path)
+end
+local servers = {}
+for server in string.gmatch(os.getenv("LOAD_SERVERS") or "", "%S+") do
+  table.insert(servers, server)
 end
 
 local threads = {}
 
 function setup(thread)
+  if #servers > 0 then
+    local host, port = servers[(#threads % #servers) + 1]:match("^(.+):(%d+)$")
+    thread.addr = wrk.lookup(host, port)[1]
+  end
   thread:set("offset", #threads)
   table.insert(threads, thread)
 end
@@ -45,4 +55,15 @@ function done(summary, latency, requests)
   for status, n in pairs(totals) do table.insert(parts, status .. "=" .. n) end
   table.sort(parts)
   io.write("STATUSES " .. table.concat(parts, " ") .. "\n")
+  if #servers > 0 then
+    local answered = {}
+    for _, thread in ipairs(threads) do
+      local server = tostring(thread.addr)
+      for _, n in pairs(thread:get("statuses")) do answered[server] = (answered[server] or 0) + n end
+    end
+    parts = {}
+    for server, n in pairs(answered) do table.insert(parts, server .. "=" .. n) end
+    table.sort(parts)
+    io.write("SERVERS " .. table.concat(parts, " ") .. "\n")
+  end
 end

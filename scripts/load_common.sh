@@ -1,5 +1,6 @@
-# Shared by serve.sh, loadtest.sh and outage_test.sh (sourced, not run): the production settings for a
-# local run over plain HTTP on loopback, a PostgreSQL database holding the curated dataset, and gunicorn.
+# Shared by serve.sh, loadtest.sh, outage_test.sh and scaleout_test.sh (sourced, not run): the production
+# settings for a local run over plain HTTP on loopback, a PostgreSQL database holding the curated dataset,
+# and gunicorn.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY="$ROOT/.venv/bin/python"
@@ -34,12 +35,15 @@ free_port() {
   "$PY" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"
 }
 
-ensure_wrk() {
-  command -v wrk >/dev/null 2>&1 && return 0
-  log "Installing wrk from Debian"
-  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; fi
+# The command $1, installed from Debian's package $2 (named as the command unless given) if it is missing.
+ensure_command() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  log "Installing $1 from Debian"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${2:-$1}" >/dev/null
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${2:-$1}" >/dev/null; fi
 }
+
+ensure_wrk() { ensure_command wrk; }
 
 # The database at DATABASE_URL migrated, with the Editors group and the curated dataset (loaded only into an
 # empty one); static files collected. "prepare_app quiet" leaves out what those two commands print.
