@@ -10,8 +10,11 @@ walk-out answering a proposal) take no side and are left out.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, Sum, Value, When
 
+from meetings.models import Participant
 from positions.models import ProposalAccount, Stance, stage_order
 
 FOR, AGAINST, ABSTAINING = "for", "against", "abstaining"
@@ -24,14 +27,6 @@ SIDE_OF_STANCE = {
 SIDED_STANCES = list(SIDE_OF_STANCE)
 # A pair with fewer shared proposals than this is shown, marked, and not ranked.
 MIN_SHARED = 3
-
-
-def side_expression(prefix=""):
-    """The side of a position's stance, as SQL (prefix "proposal__positions__" for the joined one)."""
-    return Case(
-        *[When(**{f"{prefix}stance": stance}, then=Value(side)) for stance, side in SIDE_OF_STANCE.items()],
-        output_field=CharField(),
-    )
 
 
 def consensus_adoptions():
@@ -123,41 +118,80 @@ class Pair:
         return self.shared < MIN_SHARED
 
 
-def alignment_pairs(positions, evidence=None):
-    """Every pair of participants that both took a side on at least one proposal, with the number of
-    such proposals and of those on which they took the same side: one query, a self-join of the
-    positions on their proposal grouped by pair.
+# Each side as a bit, so that the sides a participant took on a proposal (through several positions,
+# sources or accounts, possibly different sides) are one number: SUM(DISTINCT bit) over powers of two is
+# their bitwise OR, in PostgreSQL and SQLite alike (Django's BitOr aggregate is PostgreSQL's only).
+SIDE_BITS = {FOR: 1, AGAINST: 2, ABSTAINING: 4}
 
-    `positions` is already narrowed by years, meeting kind and stage (properties of the proposal, so
-    shared by both sides) and by evidence on the first side; `evidence` narrows the second side too.
-    """
-    joined = {
-        "proposal__positions__stance__in": SIDED_STANCES,
-        # Each pair once, in code order; never a participant with itself.
-        "proposal__positions__participant__code__gt": F("participant__code"),
-    }
-    if evidence:
-        joined["proposal__positions__evidence__in"] = evidence
-    rows = (
+
+def sides_taken(positions):
+    """One row per proposal and participant that took a side on it: `proposal`, `participant` and `sides`,
+    the bits (SIDE_BITS) of every side its positions there took. Proposals adopted by consensus are left out."""
+    bit = Case(*[When(stance=stance, then=Value(SIDE_BITS[side])) for stance, side in SIDE_OF_STANCE.items()])
+    return (
         positions.filter(proposal__isnull=False, stance__in=SIDED_STANCES)
         .exclude(proposal__in=consensus_adoptions())
-        .filter(**joined)
-        .annotate(
-            a=F("participant__code"),
-            a_name=F("participant__name"),
-            b=F("proposal__positions__participant__code"),
-            b_name=F("proposal__positions__participant__name"),
-            side_a=side_expression(),
-            side_b=side_expression("proposal__positions__"),
-        )
-        .values("a", "a_name", "b", "b_name")
-        .annotate(
-            shared=Count("proposal", distinct=True),
-            agree=Count("proposal", distinct=True, filter=Q(side_a=F("side_b"))),
-        )
-        .order_by("a", "b")
+        .values("proposal", "participant")
+        .annotate(sides=Sum(bit, distinct=True))
+        .order_by()
     )
-    return [Pair(**row) for row in rows]
+
+
+# The pairs, around the ORM's own compiled SQL of sides_taken: the ORM cannot join a grouped subquery to
+# itself. Each (proposal, participant) is one row, so a pair's shared proposals are its joined rows and it
+# agrees where their sides overlap: no DISTINCT. The CTE is read twice, so both PostgreSQL and SQLite
+# compute it once. The join orders a pair by id (an integer comparison on every joined row); the outer
+# query names it in code order, as the page always has, on one row per pair.
+PAIRS_SQL = """
+WITH sided AS ({sided})
+SELECT
+    CASE WHEN pa.{code} < pb.{code} THEN pa.{code} ELSE pb.{code} END AS a,
+    CASE WHEN pa.{code} < pb.{code} THEN pa.{name} ELSE pb.{name} END AS a_name,
+    CASE WHEN pa.{code} < pb.{code} THEN pb.{code} ELSE pa.{code} END AS b,
+    CASE WHEN pa.{code} < pb.{code} THEN pb.{name} ELSE pa.{name} END AS b_name,
+    pairs.shared,
+    pairs.agree
+FROM (
+    SELECT
+        x.participant AS x_id,
+        y.participant AS y_id,
+        COUNT(*) AS shared,
+        SUM(CASE WHEN (x.sides & y.sides) <> 0 THEN 1 ELSE 0 END) AS agree
+    FROM sided x
+    INNER JOIN sided y ON x.proposal = y.proposal AND x.participant < y.participant
+    GROUP BY x.participant, y.participant
+) pairs
+INNER JOIN {participant} pa ON pa.{id} = pairs.x_id
+INNER JOIN {participant} pb ON pb.{id} = pairs.y_id
+ORDER BY a, b
+"""
+
+
+def alignment_pairs(positions, evidence=None):
+    """Every pair of participants that both took a side on at least one proposal, with the number of
+    such proposals and of those on which they took the same side: one query. The positions are first
+    reduced to one row per proposal and participant with the sides taken (sides_taken), and those rows
+    are joined to each other on their proposal and grouped by pair, so the join grows as the square of
+    the participants per proposal, not of their positions (a participant's several accounts are one row).
+
+    `positions` is already narrowed by years, meeting kind and stage (properties of the proposal, so
+    shared by both sides of a pair) and by evidence, and both sides are taken from it; `evidence`, when
+    given, narrows it to those kinds of evidence (a no-op on the filterset's own queryset).
+    """
+    if evidence:
+        positions = positions.filter(evidence__in=evidence)
+    sided = sides_taken(positions)
+    try:
+        sided_sql, sided_params = sided.query.get_compiler(using=sided.db).as_sql()
+    except EmptyResultSet:  # a queryset that can match nothing (.none()): the ORM would send no query either
+        return []
+    connection = connections[sided.db]
+    quote = connection.ops.quote_name
+    names = {field: quote(Participant._meta.get_field(field).column) for field in ("id", "code", "name")}
+    sql = PAIRS_SQL.format(sided=sided_sql, participant=quote(Participant._meta.db_table), **names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sided_params)
+        return [Pair(*row) for row in cursor.fetchall()]
 
 
 def ranked(pairs):

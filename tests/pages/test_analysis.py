@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from positions.models import ProposalAccount
+from positions.legacy import default_proposal
+from positions.models import Position, ProposalAccount
 from tests.factories import AgendaItemFactory, ParticipantFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,107 @@ def test_the_alignment_page_is_bounded_and_says_so(client, record, monkeypatch):
     # The CSV is not bounded.
     rows = b"".join(client.get("/export/alignment.csv").streaming_content).decode().splitlines()
     assert len(rows) == 1 + 3
+
+
+# --- the alignment's counts when a participant holds several positions on one proposal --------------------------
+
+
+def alignment_csv(client, params=None):
+    response = client.get("/export/alignment.csv", params or {})
+    assert response.status_code == 200
+    rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    return {(r["participant_a"], r["participant_b"]): (int(r["shared_proposals"]), int(r["same_side"])) for r in rows}
+
+
+def test_several_positions_on_one_proposal_count_it_once_with_every_side_taken(client):
+    """RUS took two sides on the first proposal (two accounts), USA the same side twice, CHN opposes and
+    blocks (one side); on the third, RUS only took no side. Counted by hand, per pair of proposals."""
+    rus, usa, chn = (ParticipantFactory(code=code) for code in ("RUS", "USA", "CHN"))
+    items = [AgendaItemFactory() for _ in range(3)]
+    stances = [
+        [(rus, "blocks"), (rus, "supports"), (usa, "supports"), (usa, "supports"), (chn, "opposes"), (chn, "blocks")],
+        [(rus, "abstains"), (usa, "abstains"), (usa, "abstains"), (chn, "supports")],
+        [(rus, "neutral"), (usa, "opposes"), (chn, "opposes"), (chn, "protests")],
+    ]
+    for item, taken in zip(items, stances, strict=True):
+        for n, (participant, stance) in enumerate(taken):
+            PositionFactory(agenda_item=item, participant=participant, stance=stance, quote=f"words {n}")
+    assert alignment_csv(client) == {
+        # First: against vs for and against (same side); second: for vs abstaining; third: RUS took no side.
+        ("CHN", "RUS"): (2, 1),
+        # First: against vs for; second: for vs abstaining; third: against twice.
+        ("CHN", "USA"): (3, 1),
+        # First: for and against vs for (same side); second: abstaining twice (USA's two count once).
+        ("RUS", "USA"): (2, 2),
+    }
+    # The page reads the same pairs.
+    page = client.get("/alignment/").context
+    assert {(p.a, p.b): (p.shared, p.agree) for p in page["enough"] + page["few"]} == alignment_csv(client)
+
+
+# Written out here rather than imported, so that the test checks the page's own mapping too.
+SIDE = {"supports": "for", "opposes": "against", "blocks": "against", "abstains": "abstaining"}
+STANCES = [*SIDE, "neutral", "protests"]
+CODES = ["AAA", "BBB", "CCC", "DDD"]
+EVIDENCE = ["quoted", "inferred"]
+
+
+def counted_by_hand(positions, evidence, adopted):
+    """{(a, b): (shared, agree)} from (proposal, code, stance, evidence) tuples: for every proposal not
+    adopted by consensus, each participant's set of sides, and every pair of participants that both have one."""
+    sides = {}
+    for proposal, code, stance, kind in positions:
+        if proposal != adopted and stance in SIDE and (not evidence or kind in evidence):
+            sides.setdefault(proposal, {}).setdefault(code, set()).add(SIDE[stance])
+    pairs = {}
+    for by_code in sides.values():
+        for a in by_code:
+            for b in by_code:
+                if a < b:
+                    shared, agree = pairs.get((a, b), (0, 0))
+                    pairs[(a, b)] = (shared + 1, agree + bool(by_code[a] & by_code[b]))
+    return pairs
+
+
+def test_the_alignment_matches_a_count_by_hand_of_any_small_record(client):
+    """Random positions of four participants on four proposals (the last adopted by consensus), with
+    duplicates, several sides, sideless stances and both kinds of evidence, filtered by evidence or not."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    participants = {code: ParticipantFactory(code=code) for code in CODES}
+    items = [AgendaItemFactory() for _ in range(4)]
+    ProposalAccount.objects.create(proposal=default_proposal(items[3]), result="adopted", decided_by="consensus")
+    source = PositionFactory(agenda_item=items[0], participant=participants["AAA"]).source
+    position = st.tuples(st.integers(0, 3), st.sampled_from(CODES), st.sampled_from(STANCES), st.sampled_from(EVIDENCE))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(positions=st.lists(position, max_size=16), evidence=st.sets(st.sampled_from(EVIDENCE)))
+    def matches(positions, evidence):
+        Position.objects.all().delete()
+        for n, (proposal, code, stance, kind) in enumerate(positions):
+            PositionFactory(
+                agenda_item=items[proposal],
+                participant=participants[code],
+                stance=stance,
+                evidence=kind,
+                note="inferred from the record" if kind == "inferred" else "",
+                quote=f"words {n}",
+                source=source,
+            )
+        expected = counted_by_hand(positions, evidence, adopted=3)
+        assert alignment_csv(client, {"evidence": sorted(evidence)}) == expected
+
+    matches()
+
+
+def test_the_alignment_page_and_csv_run_a_pinned_number_of_queries(client, record, django_assert_num_queries):
+    """Whatever the data: the page reads the data version (its cache key) and its pairs, the CSV its pairs."""
+    for _ in range(2):
+        with django_assert_num_queries(2):
+            assert client.get("/alignment/", {"year_from": 2020}).status_code == 200
+        with django_assert_num_queries(1):
+            b"".join(client.get("/export/alignment.csv").streaming_content)
+        for item in record["items"][:3]:
+            for code in ("P7", "P8"):
+                PositionFactory(agenda_item=item, participant=ParticipantFactory(code=code), stance="abstains")
