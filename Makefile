@@ -48,13 +48,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
-## test: install what the tests need and run the whole suite (DATABASE_URL picks the database)
+## test: install what the tests need and run the whole suite (DATABASE_URL picks the database), on every CPU
+## (pytest-xdist: each worker its own test database; TEST_WORKERS=0 runs it in one process)
+TEST_WORKERS ?= auto
 test: install-dev browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 ## test-fast: the suite without the browser tests
 test-fast: install-dev
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser"
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
