@@ -14,26 +14,47 @@ from simple_history.models import HistoricalChanges
 
 from .models import DataVersion
 
-# The ORM's own statement for the version, compiled once per process and database vendor: every cached
-# page asks for the version, and building the query each time cost as much as sending it.
-_VERSION_SQL = {}
+# The ORM's own statement for the version row, compiled once per process and database vendor, with the
+# database's converters for its columns (SQLite returns a datetime as text): every cached page and API
+# answer asks for the version, and building the query each time cost as much as sending it.
+_STATEMENTS = {}
 
 
-def current_version():
-    if connection.vendor not in _VERSION_SQL:
-        query = DataVersion.objects.filter(pk=1).values_list("version", flat=True).order_by()[:1].query
-        _VERSION_SQL[connection.vendor] = query.sql_with_params()
-    sql, params = _VERSION_SQL[connection.vendor]
+def _version_row(*fields):
+    key = (connection.vendor, fields)
+    if key not in _STATEMENTS:
+        query = DataVersion.objects.filter(pk=1).values_list(*fields).order_by()[:1].query
+        sql, params = query.sql_with_params()
+        columns = []
+        for name in fields:
+            expression = DataVersion._meta.get_field(name).get_col(DataVersion._meta.db_table)
+            columns.append(
+                (expression, connection.ops.get_db_converters(expression) + expression.get_db_converters(connection))
+            )
+        _STATEMENTS[key] = (sql, params, columns)
+    sql, params, columns = _STATEMENTS[key]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
+    if row is None:
+        return None
+    values = []
+    for value, (expression, converters) in zip(row, columns, strict=True):
+        for convert in converters:
+            value = convert(value, expression, connection)
+        values.append(value)
+    return values
+
+
+def current_version():
+    row = _version_row("version")
     return (row[0] if row else None) or 0
 
 
 def current_version_and_time():
     """(version, when the record last changed or None): one query, for ETag and Last-Modified."""
-    row = DataVersion.objects.filter(pk=1).values_list("version", "changed_at").first()
-    return row or (0, None)
+    row = _version_row("version", "changed_at")
+    return tuple(row) if row else (0, None)
 
 
 def bump_version(**kwargs):
