@@ -16,6 +16,18 @@ from .sqlcsv import header_line, position_csv_sql
 CHUNK = 64 * 1024
 _DONE = object()
 
+# How COPY's SELECT is planned, sent in the same query string as COPY: one round trip, and SET LOCAL
+# holds only until the implicit transaction of that string ends (inside an atomic block, until it ends).
+# - jit off: compiling the SELECT's expressions cost 1.7 s per process before the first row at a
+#   million positions, over the whole first-byte budget (issue 17: 1 s); the formula guard in SQL is
+#   cheap enough without it (kptracker.csvguard);
+# - no parallel workers: the parts of exports.sqlcsv.by_meeting_then_none's UNION ALL are then read one
+#   after the other, in order; and on 2 CPUs the workers' sorts only delayed the first row;
+# - work_mem 16MB: one meeting's positions (about 4,000 rows of 1 KB at a million) are sorted in memory,
+#   and the planner prices that incremental sort below one sort of every row (with 32MB it chose the
+#   whole sort, on disk, at a million rows: the first byte came after it, 6 s and more).
+PLANNER_SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '16MB'; "
+
 
 def position_copy_sql(queryset):
     """The COPY statement for these positions, in positions.csv's columns and the queryset's order;
@@ -26,7 +38,7 @@ def position_copy_sql(queryset):
     sql, params = query
     with connection.cursor() as cursor:
         select = cursor.mogrify(sql, params).decode()
-    return f"COPY ({select}) TO STDOUT WITH (FORMAT csv)"
+    return f"{PLANNER_SETTINGS}COPY ({select}) TO STDOUT WITH (FORMAT csv)"
 
 
 class _QueueWriter:

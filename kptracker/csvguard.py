@@ -14,7 +14,7 @@ paths of positions.csv: `guarded` for PostgreSQL, `sqlite_guarded` for SQLite).
 import datetime
 
 from django.db.models import Case, CharField, Value, When
-from django.db.models.functions import Concat, Left
+from django.db.models.functions import Concat, Ord
 from django.db.models.lookups import In
 
 GUARD = "'"
@@ -57,8 +57,11 @@ def neutralise(value):
 
 # --- in SQL ----------------------------------------------------------------------------------------
 
-# PostgreSQL text cannot hold a NUL (nor psycopg2 send one): the starts it can meet.
-POSTGRESQL_STARTS = tuple(c for c in GUARDED_STARTS if c != "\0")
+# PostgreSQL text cannot hold a NUL (nor psycopg2 send one): the starts it can meet, as the code points
+# ascii() gives for a text's first character (0 for '', NULL for NULL). Comparing one integer is
+# several times cheaper per cell than LEFT(x, 1) against a list of texts, and COPY guards every cell
+# of a million rows (exports/sqlcsv.py).
+POSTGRESQL_STARTS = tuple(ord(c) for c in GUARDED_STARTS if c != "\0")
 # SQLite compares first code points: unicode(x) is NULL both for '' and for a text starting with NUL,
 # which `x <> ''` tells apart (SQLite compares every byte of a text). NULL becomes ''.
 SQLITE_GUARDED = (
@@ -69,10 +72,10 @@ SQLITE_STARTS = tuple(ord(c) for c in GUARDED_STARTS)
 
 
 def guarded(expression):
-    """The text of `expression` (an ORM expression), guarded by the database."""
+    """The text of `expression` (an ORM expression), guarded by PostgreSQL."""
     return Case(
         When(
-            In(Left(expression, 1), list(POSTGRESQL_STARTS)),
+            In(Ord(expression), list(POSTGRESQL_STARTS)),
             then=Concat(Value(GUARD), expression, output_field=CharField()),
         ),
         default=expression,

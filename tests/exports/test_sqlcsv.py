@@ -11,8 +11,10 @@ from exports.csvwriter import stream_csv
 from exports.pgcopy import stream_position_copy
 from exports.sqlcsv import stream_position_sqlite
 from exports.tables import position_rows
+from meetings.models import Meeting
 from positions.models import Position
 from tests.factories import PositionFactory, SourceFactory
+from tests.pages.world import build_world
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
@@ -70,6 +72,39 @@ def test_the_positions_export_honours_filters(client, kp_data):
     expected = Position.objects.filter(participant__code="RUS", stance="blocks").count()
     assert len(rows) - 1 == expected > 0
     assert {row[rows[0].index("participant_code")] for row in rows[1:]} == {"RUS"}
+
+
+def test_positions_csv_is_newest_meeting_first_and_positions_at_no_meeting_last(client):
+    # Two worlds on the same days: each day has two meetings, whose positions interleave by issue and
+    # participant; each world's boycotts of its working body are at no meeting. On PostgreSQL the export
+    # reads positions at a meeting and those at none as two parts (exports.sqlcsv.by_meeting_then_none).
+    build_world(prefix="w")
+    build_world(prefix="v")
+    header, *body = parse(client.get("/export/positions.csv").streaming_content)
+    at = {name: header.index(name) for name in ("meeting_slug", "issue_title", "participant", "id")}
+    starts = dict(Meeting.objects.values_list("slug", "start_date"))
+    # An act at a meeting has no issue: NULL, which PostgreSQL sorts after every title and SQLite before.
+    no_issue_last = connection.vendor == "postgresql"
+
+    def documented(row):
+        start, title = starts.get(row[at["meeting_slug"]]), row[at["issue_title"]]
+        return (
+            start is None,  # positions at no meeting last
+            -start.toordinal() if start else 0,  # newest meeting first
+            (title == "") == no_issue_last,
+            title,
+            row[at["participant"]],
+            int(row[at["id"]]),
+        )
+
+    assert len(body) == Position.objects.count()
+    assert body == sorted(body, key=documented)
+    at_none = [row for row in body if not row[at["meeting_slug"]]]
+    assert len(at_none) == 8 and body[-8:] == at_none
+    # The newest day's two meetings come first, their 2 x 17 positions by issue ("v …" before "w …") and
+    # participant, not one meeting's after the other's.
+    newest_day = [row[at["meeting_slug"]] for row in body[:34]]
+    assert set(newest_day) == {"v-meeting-2", "w-meeting-2"} and newest_day != sorted(newest_day)
 
 
 @postgresql_only
