@@ -42,6 +42,9 @@ PAGES = {
     "map": ("/meetings/2022-06-intersessional-kasane/", "a[href^='/map/?proposal=']"),
     "map-standing": "/map/?year=2010",
     "group": "/groups/western-bloc/",
+    # What changed, and the API's docs in the site's layout (issue 16).
+    "changes": "/changes/",
+    "api-docs": "/api/v1/docs",
 }
 WIDTHS = {
     "laptop": {"viewport": {"width": 1366, "height": 768}},

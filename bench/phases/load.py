@@ -1,4 +1,5 @@
-"""Requests/s under gunicorn (2 workers) driven by wrk: the trivial view, the timeline and the matrix."""
+"""Requests/s under gunicorn (2 workers) driven by wrk: the trivial view, the timeline, the matrix, and the
+position list as a page and as the JSON API (the same 50 rows, the first page of each)."""
 
 import os
 import re
@@ -8,7 +9,14 @@ from bench.base import Broken, run, say
 from bench.outcome import LoadSpeed, WrkRun
 from scripts.serving import http_status
 
-PATHS = (("baseline", "/healthz/"), ("timeline", "/"), ("matrix", "/matrix/"))
+PATHS = (
+    ("baseline", "/healthz/"),
+    ("timeline", "/"),
+    ("matrix", "/matrix/"),
+    # The API against the page it mirrors, at the page's own size (pages/pagination.py PER_PAGE).
+    ("positions_page", "/positions/"),
+    ("positions_api", "/api/v1/positions?page_size=50"),
+)
 
 
 def ensure_wrk():
@@ -61,5 +69,8 @@ def load_speed(setup, duration):
         timeline_rps=runs["timeline"].rps,
         matrix_rps=runs["matrix"].rps,
         matrix_rps_ratio=runs["matrix"].rps / runs["baseline"].rps,
+        positions_page_rps=runs["positions_page"].rps,
+        positions_api_rps=runs["positions_api"].rps,
+        api_page_ratio=runs["positions_api"].rps / runs["positions_page"].rps,
         wrk=runs,
     )
