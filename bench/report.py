@@ -18,6 +18,7 @@ from bench.outcome import (
     MatrixAt10x,
     SqliteSpeed,
     alignment_for_goal,
+    issue_17_ratios,
 )
 
 PROFILE_STAGES = [
@@ -84,29 +85,14 @@ def alignment_lines(scale, a):
 def issue_17_lines(r):
     """Issue 17's goals, each beside its baseline in the same run."""
     g = r.goals
-    m1, m10 = r.matrix_1x or MatrixAt1x(), r.matrix_10x or MatrixAt10x()
-    e10, sqlite, load = r.export_10x or ExportSpeed(), r.sqlite or SqliteSpeed(), r.load or LoadSpeed()
+    m1, e10 = r.matrix_1x or MatrixAt1x(), r.export_10x or ExportSpeed()
     goal_scale, a = alignment_for_goal(r)
     small, large = (f"{scale:g}x" for scale in r.scales)  # "1x" and "10x" in a full run
-    m10_ratio = (
-        m10.matrix_uncached_ms_10x / m10.matrix_sql_ms_10x
-        if m10.matrix_uncached_ms_10x and m10.matrix_sql_ms_10x
-        else None
-    )
-    sqlite_ratio = (
-        sqlite.ours_sqlite_csv_rows_per_s / sqlite.datasette_csv_rows_per_s
-        if sqlite.ours_sqlite_csv_rows_per_s and sqlite.datasette_csv_rows_per_s
-        else None
-    )
-    cached = (
-        min(load.timeline_rps, load.matrix_rps) / load.baseline_rps
-        if load.timeline_rps and load.matrix_rps and load.baseline_rps
-        else None
-    )
+    ratios = issue_17_ratios(r)
     return [
         "Issue 17 (each over its baseline in this run)",
         f"  matrix from scratch over its aggregate SQL: {small} {fmt(m1.matrix_uncached_ratio, '', 2)}, "
-        f"{large} {fmt(m10_ratio, '', 2)}  goal <= {UNCACHED_RATIO_MAX:g}: "
+        f"{large} {fmt(ratios['matrix_uncached_ratio_10x'], '', 2)}  goal <= {UNCACHED_RATIO_MAX:g}: "
         f"{verdict(g['matrix_uncached_ratio'])} / {verdict(g['matrix_uncached_ratio_10x'])}",
         f"  alignment from scratch over its bare SQL at {goal_scale}: {fmt(a.alignment_uncached_ratio, '', 2)}  "
         f"goal <= {UNCACHED_RATIO_MAX:g}: {verdict(g['alignment_uncached_ratio'])}",
@@ -114,9 +100,10 @@ def issue_17_lines(r):
         f"goal <= {FIRST_BYTE_S_MAX:g} s: {verdict(g['csv_first_byte_10x'])}",
         f"  positions.csv over COPY at {large}: {fmt(e10.csv_ratio, '', 3)}  goal >= {CSV_RATIO_GOAL:g}: "
         f"{verdict(g['csv_ratio_issue_17'])}",
-        f"  SQLite positions.csv over Datasette: {fmt(sqlite_ratio, '', 2)}  "
+        f"  SQLite positions.csv over Datasette: {fmt(ratios['sqlite_over_datasette'], '', 2)}  "
         f"goal >= {SQLITE_OVER_DATASETTE_MIN:g}: {verdict(g['sqlite_twice_datasette'])}",
-        f"  cached page (the slower of / and /matrix/) over /healthz/ in requests/s: {fmt(cached, '', 3)}  "
+        "  cached page (the slower of / and /matrix/) over /healthz/ in requests/s: "
+        f"{fmt(ratios['cached_rps_ratio'], '', 3)}  "
         f"goal >= {CACHED_RPS_RATIO_MIN:g}: {verdict(g['cached_rps_ratio'])}",
     ]
 

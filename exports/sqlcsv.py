@@ -16,12 +16,10 @@ from django.db import connection
 from django.db.models import CharField, F, Func
 
 from kptracker.csvguard import guarded, neutralise, sqlite_guarded
+from positions.models import NEWEST_MEETING_FIRST
 
 from .csvwriter import BATCH_SIZE
 from .tables import POSITION_COLUMNS
-
-# The first key of Position.objects.newest_first(): the order the split into two parts serves.
-NEWEST_MEETING_FIRST = F("meeting__start_date").desc(nulls_last=True)
 
 # --- PostgreSQL: guarded cells for COPY ----------------------------------------------------------
 

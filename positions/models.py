@@ -348,6 +348,10 @@ class Act(models.TextChoices):
     STATEMENT = "statement", "statement"
 
 
+# newest_first's first key, also recognised by exports/sqlcsv.py, which splits an export in that order.
+NEWEST_MEETING_FIRST = F("meeting__start_date").desc(nulls_last=True)
+
+
 class PositionQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a list row or an export shows, in one query."""
@@ -375,9 +379,7 @@ class PositionQuerySet(models.QuerySet):
     def newest_first(self):
         """The order of the position list, positions.csv and a participant's page: newest meeting first
         (an act on a working body, which has no meeting, last)."""
-        return self.order_by(
-            F("meeting__start_date").desc(nulls_last=True), "agenda_item__issue__title", "participant__name", "pk"
-        )
+        return self.order_by(NEWEST_MEETING_FIRST, "agenda_item__issue__title", "participant__name", "pk")
 
     def as_entered_by_meeting(self):
         """A source's page: oldest meeting first, then in the order the positions were entered."""

@@ -7,15 +7,16 @@ import shutil
 
 from bench.base import Broken, run, say
 from bench.outcome import LoadSpeed, WrkRun
+from pages.pagination import PER_PAGE
 from scripts.serving import http_status
 
 PATHS = (
     ("baseline", "/healthz/"),
     ("timeline", "/"),
     ("matrix", "/matrix/"),
-    # The API against the page it mirrors, at the page's own size (pages/pagination.py PER_PAGE).
+    # The API against the page it mirrors, at the page's own size.
     ("positions_page", "/positions/"),
-    ("positions_api", "/api/v1/positions?page_size=50"),
+    ("positions_api", f"/api/v1/positions?page_size={PER_PAGE}"),
 )
 
 
