@@ -76,14 +76,9 @@ vendor:
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.js/
 	sed -i 's|//# sourceMappingURL=.*||' static/vendor/chart.js/chart.umd.min.js
 	cp node_modules/chart.js/LICENSE.md static/vendor/chart.js/
-	mkdir -p static/vendor/chartjs-chart-geo static/vendor/world-atlas
-	cp node_modules/chartjs-chart-geo/build/index.umd.min.js static/vendor/chartjs-chart-geo/
-	sed -i 's|//# sourceMappingURL=.*||' static/vendor/chartjs-chart-geo/index.umd.min.js
-	cp node_modules/chartjs-chart-geo/LICENSE static/vendor/chartjs-chart-geo/
-	# Its bundle holds d3-geo, d3-array, d3-color, d3-interpolate, d3-scale-chromatic and topojson-client: their licences.
-	for p in d3-array d3-color d3-geo d3-interpolate d3-scale-chromatic topojson-client; do \
-	  printf '%s\n\n' "== $$p" && cat node_modules/$$p/LICENSE && printf '\n'; done > static/vendor/chartjs-chart-geo/LICENSES-bundled
+	mkdir -p static/vendor/world-atlas
 	cp node_modules/world-atlas/LICENSE static/vendor/world-atlas/
+	# The map's shapes, projected once with d3-geo (countries.svg and its index countries.json).
 	node scripts/build_atlas.js
 
 .PHONY: bench bench-quick
@@ -121,8 +116,8 @@ scaleout-test: install
 .PHONY: quality
 
 ## quality: page quality on every page of the app served with DEBUG off (scripts/quality/run.py): axe-core,
-## the Nu Html Checker, keyboard, reduced motion, colour, print, and Lighthouse (at least 95 on the timeline,
-## the matrix and a meeting; scores to docs/quality/lighthouse.json). Fails on any violation. Needs Java and Node.
+## the Nu Html Checker, keyboard, reduced motion, colour, print, and Lighthouse (at least 95 on every public
+## page; scores to docs/quality/lighthouse.json). Fails on any violation. Needs Java and Node.
 quality: install-dev browser node_modules/.installed
 	$(PY) scripts/quality/run.py
 

@@ -1,14 +1,16 @@
 """The world map (/map/): who took which stance on a proposal, or on an issue at a meeting, and who
 stood where in the KP in a year.
 
-A participant is drawn on its country's shape in static/vendor/world-atlas/countries.geo.json (the
-110m countries of world-atlas, and from its 50m atlas the small states the 110m one leaves out, such
-as Singapore and Mauritius: scripts/build_atlas.js), found by the ISO 3166 numeric code pycountry gives
-for its three-letter code. The EU takes part as one participant for its
-member states: its stance, or its standing, is drawn on the states that were members in that year
-(governance.MemberState, cited), and the page says so. A state with a record of its own is drawn
-with its own. Observers, organisations and codes with no shape are listed beside the map, and every
-place is in the table below it, so nothing is shown only as colour.
+A participant is drawn on its country's shape in static/vendor/world-atlas/countries.svg (the 110m
+countries of world-atlas, and from its 50m atlas the small states the 110m one leaves out, such as
+Singapore and Mauritius, projected once by scripts/build_atlas.js), found by the ISO 3166 numeric code
+pycountry gives for its three-letter code. The page draws the map as SVG, with no script: one <use> of
+each country's shape, coloured by its category from the stylesheet and named in its <title>.
+
+The EU takes part as one participant for its member states: its stance, or its standing, is drawn on the
+states that were members in that year (governance.MemberState, cited), and the page says so. A state
+with a record of its own is drawn with its own. Observers, organisations and codes with no shape are
+listed beside the map, and every place is in the table below it, so nothing is shown only as colour.
 
 A fixed number of queries whatever the data size: the form's choices, the proposal, the positions
 (or the participants and their membership events), the member states.
@@ -36,8 +38,8 @@ from governance.standing import (
 from meetings.models import Participant, ParticipantKind
 from positions.models import Position, Stance
 
-ATLAS = settings.BASE_DIR / "static" / "vendor" / "world-atlas" / "countries.geo.json"
-ATLAS_STATIC = "vendor/world-atlas/countries.geo.json"
+ATLAS = settings.BASE_DIR / "static" / "vendor" / "world-atlas" / "countries.json"
+ATLAS_STATIC = "vendor/world-atlas/countries.svg"
 
 MIXED = "mixed"
 STANCE_CATEGORIES = [(value, label) for value, label in Stance.choices] + [
@@ -55,10 +57,15 @@ OBSERVER_CATEGORIES = [(OBSERVER, "observer"), (FORMER_OBSERVER, "former observe
 
 
 @lru_cache(maxsize=1)
+def atlas():
+    """The shapes' index, read once per process: {"viewBox": …, "countries": {ISO numeric code: name}}."""
+    with open(ATLAS, encoding="utf-8") as index:
+        return json.load(index)
+
+
 def drawable_ids():
-    """The ISO numeric codes world-atlas has a shape for (read once per process)."""
-    with open(ATLAS, encoding="utf-8") as atlas:
-        return frozenset(feature["id"] for feature in json.load(atlas)["features"] if feature.get("id"))
+    """The ISO numeric codes world-atlas has a shape for."""
+    return atlas()["countries"].keys()
 
 
 @lru_cache(maxsize=1024)
@@ -107,22 +114,21 @@ class WorldMap:
             counts[place.category] = counts.get(place.category, 0) + 1
         return [{"key": k, "label": label, "count": counts[k]} for k, label in self.categories if k in counts]
 
-    def chart_data(self, atlas_url):
-        """What static/js/map.js draws (through json_script): shapes by id, each with its category and words."""
-        return {
-            "atlas": atlas_url,
-            "title": self.title,
-            "categories": [{"key": key, "label": label} for key, label in self.categories],
-            "places": [
-                {
-                    "id": place.shape,
-                    "category": place.category,
-                    "label": f"{place.name or place.participant.name}: {place.label}"
-                    + (f" (the {place.via.name}'s)" if place.via else ""),
-                }
-                for place in self.drawn
-            ],
+    def shapes(self):
+        """Every country of the atlas as the template draws it: (ISO numeric code, category, words for its
+        title), the ones with a place coloured by its category, the others as nothing on record."""
+        drawn = {
+            place.shape: (
+                place.category,
+                f"{place.name or place.participant.name}: {place.label}"
+                + (f" (the {place.via.name}'s)" if place.via else ""),
+            )
+            for place in self.drawn
         }
+        return [
+            (code, *drawn.get(code, ("none", f"{name}: nothing on record")))
+            for code, name in atlas()["countries"].items()
+        ]
 
 
 def _with_member_states(world, year):

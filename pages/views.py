@@ -20,7 +20,7 @@ from .analysis import LISTED, MIN_SHARED, alignment_pairs, compared_positions, c
 from .cache import cached_page
 from .citation import citations
 from .filters import AnalysisFilter, CompareFilter, MapFilter, MatrixFilter, MeetingFilter, PositionFilter
-from .maps import ATLAS_STATIC, positions_mapped, stance_map, standing_map, this_year
+from .maps import ATLAS_STATIC, atlas, positions_mapped, stance_map, standing_map, this_year
 from .pagination import paginate
 from .participants import participant_sections
 from .passages import mark_quote, paragraph_number, paragraphs, passage_url
@@ -444,6 +444,7 @@ def world_map(request):
         "proposal": proposal,
         "meeting": meeting,
         "issue": issue,
-        "chart": world.chart_data(static(ATLAS_STATIC)) if world else None,
+        "shapes": world.shapes() if world else None,
+        "atlas": {"url": static(ATLAS_STATIC), "view_box": atlas()["viewBox"]},
     }
     return render(request, "pages/map.html", context)

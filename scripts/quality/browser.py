@@ -3,7 +3,6 @@
 Playwright drives Debian's Chromium. Every check returns a list of problems (strings); empty means pass.
 """
 
-import contextlib
 import re
 
 from colour import VISIONS, closest_pairs, contrast, lab, parse, simulate
@@ -117,16 +116,19 @@ STRUCTURE = """() => {
     if (!target) problems.push(`skip link points at ${skip.getAttribute("href")}, which is not on the page`);
   }
   if (document.querySelectorAll("main").length !== 1) problems.push("the page needs exactly one <main>");
-  for (const canvas of document.querySelectorAll("canvas")) {
+  // A chart is a canvas drawn by charts.js, or an SVG drawn by the server (the world map).
+  for (const canvas of document.querySelectorAll("canvas, figure svg")) {
+    const name = canvas.id || canvas.getAttribute("class");
     const label = (canvas.getAttribute("aria-label") || (canvas.getAttribute("aria-labelledby") || "")
       .split(/\\s+/).map(id => (document.getElementById(id) || {}).textContent || "").join(" ")).trim();
     if (canvas.getAttribute("role") !== "img" || !label)
-      problems.push(`chart ${canvas.id}: needs role="img" and a name (aria-label or aria-labelledby)`);
+      problems.push(`chart ${name}: needs role="img" and a name (aria-label or aria-labelledby)`);
     const figure = canvas.closest("figure");
     const table = figure && figure.querySelector("table");
     if (!table || !table.querySelector("th[scope=col]") || !table.querySelector("th[scope=row]"))
-      problems.push(`chart ${canvas.id}: no table of the same numbers, with row and column headers, beside it`);
-    if (canvas.dataset.drawn !== "true") problems.push(`chart ${canvas.id}: was not drawn (JavaScript blocked?)`);
+      problems.push(`chart ${name}: no table of the same numbers, with row and column headers, beside it`);
+    if (canvas.tagName === "CANVAS" && canvas.dataset.drawn !== "true")
+      problems.push(`chart ${name}: was not drawn (JavaScript blocked?)`);
   }
   for (const table of document.querySelectorAll("table.matrix")) {
     const cols = table.querySelectorAll("thead th[scope=col]").length;
@@ -388,10 +390,6 @@ class Session:
     def structure(self, path):
         context, page, _ = self.open(path)
         try:
-            # A map draws after the page has loaded, by design (static/js/map.js): give it the time to.
-            if page.locator("canvas[data-map]").count():
-                with contextlib.suppress(PlaywrightTimeout):  # STRUCTURE reports a map not drawn
-                    page.wait_for_selector("canvas[data-map][data-drawn]", timeout=20000)
             return page.evaluate(STRUCTURE)
         finally:
             context.close()

@@ -2,7 +2,10 @@
 its member states of that year and what cannot be drawn listed."""
 
 import datetime
+import html as htmllib
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -49,16 +52,22 @@ def record():
     return {"item": item, "proposal": blocks.proposal, "rus": rus, "eu": eu, "ukr": ukr, "kpcsc": kpcsc}
 
 
-def chart_of(response):
-    html = response.content.decode()
-    start = html.index('<script id="world-map-data" type="application/json">') + len(
-        '<script id="world-map-data" type="application/json">'
-    )
-    return json.loads(html[start : html.index("</script>", start)])
+ATLAS_DIR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "world-atlas"
+USE = re.compile(r'<use href="([^"#]+)#c(\d+)" class="cat-(\w+)" data-id="(\d+)"><title>(.*?)</title></use>')
+
+
+def shapes(response):
+    """Every country the map draws: {code: (category, its title's words)}, each drawn once."""
+    found = USE.findall(response.content.decode())
+    assert len(found) == len({code for _, code, *_ in found}), "a country drawn twice"
+    for url, code, _, data_id, _ in found:
+        assert code == data_id and url.endswith(".svg")
+    return {code: (category, htmllib.unescape(title)) for _, code, category, _, title in found}
 
 
 def drawn(response):
-    return {place["id"]: place["category"] for place in chart_of(response)["places"]}
+    """The countries coloured by a place on record (the rest are drawn as nothing on record)."""
+    return {code: category for code, (category, _) in shapes(response).items() if category != "none"}
 
 
 def test_stances_on_a_proposal_with_the_eu_on_its_member_states_of_that_year(client, record):
@@ -167,12 +176,29 @@ def test_a_proposal_and_a_year_together_are_refused(client, record):
     assert "Map a proposal, or an issue at a meeting, or a year's standing: one of them." in html.replace("&#x27;", "'")
 
 
-def test_names_in_the_chart_data_cannot_break_out_of_the_script(client, record):
-    record["ukr"].name = "</script><script>alert(1)</script>"
+def test_names_on_the_map_are_escaped(client, record):
+    record["ukr"].name = "</title><script>alert(1)</script>"
     record["ukr"].save()
-    html = client.get("/map/", {"proposal": record["proposal"].pk}).content.decode()
-    assert "<script>alert(1)" not in html
-    assert "\\u003C/script\\u003E" in html
+    response = client.get("/map/", {"proposal": record["proposal"].pk})
+    assert "<script>alert(1)" not in response.content.decode()
+    assert shapes(response)[UKRAINE] == ("supports", "</title><script>alert(1)</script>: supports")
+
+
+def test_every_country_of_the_atlas_is_drawn_from_the_shapes_file_with_words_for_each(client, record):
+    """The map needs no script: every country is a <use> of its shape in countries.svg, with a title;
+    the shapes file holds every shape the page refers to."""
+    response = client.get("/map/", {"proposal": record["proposal"].pk})
+    drawn_here = shapes(response)
+    index = json.loads((ATLAS_DIR / "countries.json").read_text())
+    assert set(drawn_here) == set(index["countries"]) and len(drawn_here) > 200
+    svg = (ATLAS_DIR / "countries.svg").read_text()
+    assert set(re.findall(r'<path id="c(\d+)"', svg)) == set(index["countries"])
+    assert f'viewBox="{index["viewBox"]}"' in svg and f'viewBox="{index["viewBox"]}"' in response.content.decode()
+    assert drawn_here["076"] == ("none", "Brazil: nothing on record")
+    assert drawn_here[FRANCE] == ("supports", "France: supports (the European Union's)")
+    assert drawn_here[RUSSIA][0] == "mixed" and drawn_here[RUSSIA][1].startswith("Russia")
+    figure = response.content.decode().split('<figure class="world-map">', 1)[1].split("</figure>", 1)[0]
+    assert "<script" not in figure and "<canvas" not in figure
 
 
 @pytest.mark.parametrize("mode", ["proposal", "year"])
