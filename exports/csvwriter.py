@@ -73,4 +73,5 @@ def csv_stream_response(filename_stem, chunks, *, bom=False):
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=dated_filename(filename_stem, "csv")
     )
+    response.filename_stem = filename_stem  # for exports.cache, which builds a hit's response the same way
     return response

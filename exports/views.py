@@ -24,6 +24,7 @@ from pages.filters import AnalysisFilter, CompareFilter, MatrixFilter, MeetingFi
 from pages.selectors import blocking_matrix
 from positions.models import Position, Proposal
 
+from .cache import cached_export, keep_if_small
 from .csvwriter import csv_response, csv_stream_response, dated_filename
 from .filters import ChairFilter, CsvOptions, MembershipFilter, ProposalFilter
 from .package import stream_package_zip
@@ -57,15 +58,22 @@ class BadParameters(Exception):
 
 
 def csv_export(view):
-    """A CSV export: GET or HEAD only, and a BadParameters raised by `judged` answered with the 400."""
+    """A CSV export: GET or HEAD only, a BadParameters raised by `judged` answered with the 400, and a
+    small export served from the cache (exports.cache)."""
 
     @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        cached, key = cached_export(request) if request.method == "GET" else (None, None)
+        if cached:
+            return cached
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except BadParameters as bad:
             return bad_parameters_response(bad.errors)
+        if key and response.status_code == 200 and getattr(response, "filename_stem", None):
+            return keep_if_small(response, key)
+        return response
 
     return wrapper
 
