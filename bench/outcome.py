@@ -27,6 +27,7 @@ FIRST_BYTE_S_MAX = 1.0  # unfiltered positions.csv at 10x
 CSV_RATIO_GOAL = 0.75  # positions.csv rows/s over COPY of its plain SELECT, at 10x
 SQLITE_OVER_DATASETTE_MIN = 2.0  # positions.csv from SQLite over Datasette's plain table CSV
 CACHED_RPS_RATIO_MIN = 0.6  # a cached page's requests/s (timeline, matrix) over the trivial view's
+LOADTEST_RATIO_MIN = 0.5  # make loadtest: 32 clients over the page mix, over a static file under the same load
 
 
 @dataclass
@@ -128,6 +129,11 @@ class LoadSpeed:
     positions_api_rps: float | None = None  # /api/v1/positions?page_size=50 (the same rows as JSON)
     api_page_ratio: float | None = None  # positions_api_rps / positions_page_rps (issue 16, reported)
     wrk: dict[str, WrkRun] = field(default_factory=dict)  # by the keys of bench/phases/load.py PATHS
+    # make loadtest (full runs): its own server (4 workers) and the curated record, wrk -c32 over the page mix
+    # (timeline, a meeting, the matrix, a filtered position list, positions.csv), then over the stylesheet.
+    loadtest_mix_rps: float | None = None
+    loadtest_static_rps: float | None = None
+    loadtest_ratio: float | None = None  # loadtest_mix_rps / loadtest_static_rps
 
 
 @dataclass
@@ -260,4 +266,5 @@ def goals(r):
         "csv_ratio_issue_17": check(lambda x: x >= CSV_RATIO_GOAL, e10.csv_ratio),
         "sqlite_twice_datasette": check(lambda x: x >= SQLITE_OVER_DATASETTE_MIN, derived["sqlite_over_datasette"]),
         "cached_rps_ratio": check(lambda x: x >= CACHED_RPS_RATIO_MIN, derived["cached_rps_ratio"]),
+        "loadtest_ratio": check(lambda x: x >= LOADTEST_RATIO_MIN, load.loadtest_ratio),
     }

@@ -6,6 +6,7 @@ from bench.outcome import (
     CSV_RATIO_GOAL,
     FIRST_BYTE_S_MAX,
     IMPORT_ROWS_PER_S_MIN,
+    LOADTEST_RATIO_MIN,
     MATRIX_RATIO_MAX,
     MATRIX_RPS_RATIO_MIN,
     SQLITE_OVER_DATASETTE_MIN,
@@ -86,6 +87,7 @@ def issue_17_lines(r):
     """Issue 17's goals, each beside its baseline in the same run."""
     g = r.goals
     m1, e10 = r.matrix_1x or MatrixAt1x(), r.export_10x or ExportSpeed()
+    load = r.load or LoadSpeed()
     goal_scale, a = alignment_for_goal(r)
     small, large = (f"{scale:g}x" for scale in r.scales)  # "1x" and "10x" in a full run
     ratios = issue_17_ratios(r)
@@ -105,6 +107,9 @@ def issue_17_lines(r):
         "  cached page (the slower of / and /matrix/) over /healthz/ in requests/s: "
         f"{fmt(ratios['cached_rps_ratio'], '', 3)}  "
         f"goal >= {CACHED_RPS_RATIO_MIN:g}: {verdict(g['cached_rps_ratio'])}",
+        f"  make loadtest, 32 clients over the page mix ({fmt(load.loadtest_mix_rps, ' req/s', 0)}) over a static "
+        f"file ({fmt(load.loadtest_static_rps, ' req/s', 0)}): {fmt(load.loadtest_ratio, '', 2)}  "
+        f"goal >= {LOADTEST_RATIO_MIN:g}: {verdict(g['loadtest_ratio'])}",
     ]
 
 

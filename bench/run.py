@@ -83,6 +83,9 @@ def bench(args):
 
         clock.start("wrk", f"requests/s under gunicorn (2 workers, wrk {wrk_seconds} s each)")
         r.load = load.load_speed(setup, wrk_seconds)
+        if not quick:
+            clock.start("loadtest", "make loadtest: 32 clients over the page mix, then over a static file")
+            load.loadtest(r.load, 30)
 
         clock.start("sqlite", "SQLite: kptracker and Datasette on the same file")
         r.sqlite = sqlite.sqlite_speed(setup, exe, positions_1x)

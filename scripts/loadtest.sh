@@ -45,3 +45,5 @@ fi
 printf 'static file: requests/s %s   p50 %s ms   p99 %s ms\n' "$(value rps)" "$(value p50_ms)" "$(value p99_ms)"
 "$PY" -c "import sys; m, s = map(float, sys.argv[1:]); print(f'page mix / static file: {m / s:.2f} (goal of issue 17: at least 0.5)')" \
   "$mix_rps" "$(value rps)"
+# For the benchmark (bench/phases/load.py), one line to read.
+echo "LOADTEST mix_rps=$mix_rps static_rps=$(value rps) clients=$LOAD_CLIENTS seconds=$LOAD_SECONDS workers=$LOAD_WORKERS"

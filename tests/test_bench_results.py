@@ -70,6 +70,8 @@ def complete_run(mode="full"):
     )
     runs = {key: WrkRun(rps, "", "7ms") for key, rps in rates}
     r.load = LoadSpeed(2000.0, 1400.0, 1300.0, 0.65, 800.0, 1200.0, 1.5, runs)
+    if mode == "full":
+        r.load.loadtest_mix_rps, r.load.loadtest_static_rps, r.load.loadtest_ratio = 900.0, 1800.0, 0.5
     r.sqlite = SqliteSpeed(7e4, 3e4, 1.7e4, "datasette 0.65.5")
     r.matrix_10x = MatrixAt10x(1000, 3.0, 120.0, 70.0, {"/": [6, 6]}, {"/": ["/", "/"]})
     r.alignment_10x = alignment(40_000.0, 8911)

@@ -8,7 +8,7 @@ import shutil
 from bench.base import Broken, run, say
 from bench.outcome import LoadSpeed, WrkRun
 from pages.pagination import PER_PAGE
-from scripts.serving import http_status
+from scripts.serving import ROOT, http_status
 
 PATHS = (
     ("baseline", "/healthz/"),
@@ -75,3 +75,20 @@ def load_speed(setup, duration):
         api_page_ratio=runs["positions_api"].rps / runs["positions_page"].rps,
         wrk=runs,
     )
+
+
+def loadtest(load, seconds):
+    """`make loadtest` (scripts/loadtest.sh) for `seconds` per part, its figures added to `load` (LoadSpeed).
+
+    Its own server and data: gunicorn with 4 workers over a database of the curated record, wrk with 32
+    clients over the page mix and then over one static file, the baseline issue 17 measures it against."""
+    env = os.environ | {"LOAD_SECONDS": str(seconds)}
+    env.pop("DATABASE_URL", None)  # the script makes its own database
+    out = run([str(ROOT / "scripts" / "loadtest.sh")], capture=True, env=env, timeout=2 * seconds + 300)
+    line = next((line for line in out.splitlines() if line.startswith("LOADTEST ")), None)
+    if line is None:
+        raise Broken(f"make loadtest printed no LOADTEST line:\n{out[-2000:]}")
+    figures = dict(part.split("=", 1) for part in line.split()[1:])
+    load.loadtest_mix_rps = float(figures["mix_rps"])
+    load.loadtest_static_rps = float(figures["static_rps"])
+    load.loadtest_ratio = load.loadtest_mix_rps / load.loadtest_static_rps

@@ -68,7 +68,13 @@ MODEL_HINTS = {
         "source": lambda field: st.just(str(field.queryset.get(slug="2022-jck-kp-no-longer-works").pk)),
         "quote": st.sampled_from(["generally comprising the United States", "the \u201cWestern bloc\u201d"]),
     },
-    "memberstate": {"iso_code": st.sampled_from(["FRA", "DEU", "ITA", "ESP", "POL"]), "left": st.just("")},
+    # States the curated record holds no membership of (its EU members would meet the one-row-per-state
+    # rule every time the EU is drawn as the organisation), and at least one source, which the form needs.
+    "memberstate": {
+        "iso_code": st.sampled_from(["NOR", "ISL", "CHE", "SRB", "MNE"]),
+        "left": st.just(""),
+        "sources": some_of,
+    },
     "source": {"text": st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=80)},
     "chair": {"year": st.sampled_from(["", "1066", "2030", "2031", "2032", "2033"]), "sources": some_of},
     "position": {
