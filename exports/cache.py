@@ -16,12 +16,10 @@ The data version is read before the export's own query, so the rows can only be 
 the version they are stored under: a reader never gets rows older than the version says.
 """
 
-import hashlib
-
 from django.core.cache import caches
 
 from meetings.version import current_version
-from pages.cache import PAGE_CACHE, PAGE_TIMEOUT
+from pages.cache import PAGE_CACHE, PAGE_TIMEOUT, request_key
 
 from .csvwriter import csv_stream_response
 
@@ -29,9 +27,7 @@ SMALL_EXPORT_BYTES = 512 * 1024
 
 
 def _key(request, version):
-    canonical = (request.scheme, request.get_host(), request.path, sorted(request.GET.lists()))
-    digest = hashlib.sha256(repr(canonical).encode("utf-8", "surrogatepass")).hexdigest()
-    return f"export:v{version}:{digest}"
+    return request_key("export", request, sorted(request.GET.lists()), version)
 
 
 def cached_export(request):

@@ -18,14 +18,20 @@ PAGE_CACHE = "pages"
 PAGE_TIMEOUT = 24 * 60 * 60
 
 
-def _key(request, parameters, version):
-    """The canonical request: scheme, host, path and the parameters the page reads, normalised.
+def request_key(kind, request, items, version):
+    """`kind`'s cache key for this request at this data version: scheme, host, path and `items` (its
+    parameters, as the caller canonicalises them), hashed.
 
     Host and scheme are part of it because pages hold absolute links (canonical URL, feeds).
     """
-    canonical = (request.scheme, request.get_host(), request.path, parameters.canonical_items(request.GET))
+    canonical = (request.scheme, request.get_host(), request.path, items)
     digest = hashlib.sha256(repr(canonical).encode("utf-8", "surrogatepass")).hexdigest()
-    return f"page:v{version}:{digest}"
+    return f"{kind}:v{version}:{digest}"
+
+
+def _key(request, parameters, version):
+    """The canonical request: the parameters the page reads, normalised."""
+    return request_key("page", request, parameters.canonical_items(request.GET), version)
 
 
 def cached_page(filterset=None, *, also=()):
