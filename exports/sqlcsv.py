@@ -5,15 +5,15 @@ converting each value, neutralising each cell and quoting it in Python is what c
 export's SELECT does all of it (partial dates, reported_by, the formula-injection guard), each cell's
 SQL from the file's declaration (exports.tables.POSITION_COLUMNS):
 - PostgreSQL: the SELECT gives guarded cells and COPY writes the CSV (exports/pgcopy.py);
-- SQLite: the SELECT gives each finished CSV record as one text (SQLiteCSVRecord), and Python only
-  joins them (stream_position_sqlite).
+- SQLite: the SELECT gives each record's guarded cells as one text (SQLiteCSVRecord), and Python
+  quotes a batch of them at once (quote_records, stream_position_sqlite).
 The queryset is the very one the page filtered. exports.tables.position_rows, the Python path,
 is the reference: a test holds both SQL paths to its output, cell for cell.
 """
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, F, Func
+from django.db.models import BinaryField, F, Func
 
 from kptracker.csvguard import guarded, neutralise, sqlite_guarded
 from positions.models import NEWEST_MEETING_FIRST
@@ -35,27 +35,51 @@ def position_csv_values(queryset):
 
 # --- SQLite: finished CSV records -----------------------------------------------------------------
 
+# A record's cells come out of SQLite joined by the unit separator, and Python quotes a whole batch of
+# records at once: three byte replacements over the batch instead of a REPLACE per cell in SQL (which
+# cost a third of the export's time). Exact only when no cell holds a separator, which the counts
+# prove; a batch where one does goes the slow way, its rows formatted cell by cell by SQLite.
+CELL_END = b"\x1f"
+RECORD_END = b"\x1e"
+
 
 class SQLiteCSVRecord(Func):
-    """One CSV record as a text: every cell guarded (kptracker.csvguard), then quoted, by SQLite.
+    """One record's cells as UTF-8 bytes: every cell guarded (kptracker.csvguard), NULL as empty.
 
-    A cell is '"' || REPLACE(guarded text, '"', '""') || '"' (RFC 4180); NULL is an empty cell.
+    `quoted=False`: the cells joined by CELL_END, for `quote_records`. `quoted=True`: the finished
+    record, each cell '"' || REPLACE(cell, '"', '""') || '"' (RFC 4180), joined by commas.
     """
 
-    output_field = CharField()
+    output_field = BinaryField()
+
+    def __init__(self, *expressions, quoted):
+        super().__init__(*expressions)
+        self.quoted = quoted
 
     def as_sqlite(self, compiler, connection, **extra_context):
         cells, params = [], []
         for expression in self.get_source_expressions():
             text, text_params = sqlite_guarded(*compiler.compile(expression))
-            cells.append(f"'\"' || REPLACE({text}, '\"', '\"\"') || '\"'")
+            cells.append(f"'\"' || REPLACE({text}, '\"', '\"\"') || '\"'" if self.quoted else text)
             params += text_params
-        return " || ',' || ".join(cells), params
+        joined = " || ',' || ".join(cells) if self.quoted else f" || char({CELL_END[0]}) || ".join(cells)
+        return f"CAST({joined} AS BLOB)", params
 
 
-def position_csv_records(queryset):
-    """`queryset` as one finished positions.csv record per row."""
-    return queryset.annotate(csv_record=SQLiteCSVRecord(*POSITION_COLUMNS.sql().values())).values_list("csv_record")
+def position_csv_records(queryset, *, quoted=False):
+    """`queryset` as (record, pk) per row: see SQLiteCSVRecord."""
+    record = SQLiteCSVRecord(*POSITION_COLUMNS.sql().values(), quoted=quoted)
+    return queryset.annotate(csv_record=record).values_list("csv_record", "pk")
+
+
+def quote_records(records):
+    """CSV lines (bytes, CRLF after each) of records whose cells are joined by CELL_END; None if a cell
+    holds CELL_END or RECORD_END, so that the cells cannot be told apart."""
+    batch = RECORD_END.join(records)
+    cuts = len(POSITION_COLUMNS) - 1
+    if batch.count(CELL_END) != cuts * len(records) or batch.count(RECORD_END) != len(records) - 1:
+        return None
+    return b'"' + batch.replace(b'"', b'""').replace(CELL_END, b'","').replace(RECORD_END, b'"\r\n"') + b'"\r\n'
 
 
 def header_line(line_end):
@@ -105,12 +129,23 @@ def by_meeting_then_none(queryset):
 
 
 def stream_position_sqlite(queryset):
-    """Yield positions.csv from SQLite: the header, then one chunk per BATCH_SIZE records."""
-    yield header_line("\r\n")
+    """Yield positions.csv from SQLite as UTF-8 bytes: the header, then one chunk per BATCH_SIZE records."""
+    yield header_line("\r\n").encode()
     query = _sql_or_none(position_csv_records(queryset))
     if query is None:
         return
     with connection.cursor() as cursor:
         cursor.execute(*query)
         while batch := cursor.fetchmany(BATCH_SIZE):
-            yield "".join(f"{row[0]}\r\n" for row in batch)  # DISTINCT may append ORDER BY columns
+            lines = quote_records([row[0] for row in batch])  # DISTINCT may append ORDER BY columns
+            yield lines if lines is not None else _one_by_one(queryset, batch)
+
+
+def _one_by_one(queryset, batch):
+    """A batch's CSV lines, where some cell holds a separator: the records that do are finished by
+    SQLite, cell by cell (one more query for all of them), the others as usual."""
+    lines = [quote_records([record]) for record, *_pk in batch]
+    awkward = [row[1] for row, line in zip(batch, lines, strict=True) if line is None]
+    redone = position_csv_records(queryset.filter(pk__in=awkward), quoted=True)
+    finished = {pk: record + b"\r\n" for record, pk, *_order in redone}
+    return b"".join(line if line is not None else finished[row[1]] for row, line in zip(batch, lines, strict=True))

@@ -133,7 +133,7 @@ def test_a_value_computed_in_python_has_no_sql_form():
 def test_the_sqlite_record_has_a_cell_per_declared_column(kp_data):
     from exports.sqlcsv import stream_position_sqlite
 
-    text = "".join(stream_position_sqlite(Position.objects.all()))
+    text = b"".join(stream_position_sqlite(Position.objects.all())).decode()
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == list(POSITION_COLUMNS.names)
     assert {len(row) for row in rows} == {len(POSITION_COLUMNS)}

@@ -1,11 +1,13 @@
-"""positions.csv comes from a SELECT that formats every cell in SQL (COPY on PostgreSQL, csv.writer on
-SQLite): it must hold exactly what the Python path, exports.tables.position_rows, writes."""
+"""positions.csv comes from a SELECT that formats every cell in SQL (COPY on PostgreSQL; on SQLite a
+record per row, quoted a batch at a time): it must hold exactly what the Python path,
+exports.tables.position_rows, writes."""
 
 import csv
 import io
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from exports.csvwriter import stream_csv
 from exports.pgcopy import stream_position_copy
@@ -32,6 +34,8 @@ AWKWARD = [
     "''",
     'A "quoted", comma\nand a line break',
     "plain ünïcödé ‘quotes’",
+    "unit\x1fseparator",  # what the SQLite path joins cells with (exports.sqlcsv.CELL_END)
+    "record\x1eseparator\x1f",
 ]
 
 
@@ -59,6 +63,21 @@ def test_the_sql_and_python_paths_write_the_same_rows(kp_data):
     quotes = {row[header.index("quote")] for row in copied[1:]}
     assert '\'=HYPERLINK("http://x")' in quotes and 'A "quoted", comma\nand a line break' in quotes
     assert {"''=already guarded by hand", "''Tis an apostrophe", "'''"} <= quotes
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the separators are the SQLite path's")
+def test_a_cell_holding_a_separator_costs_its_batch_one_query_and_changes_nothing(kp_data, monkeypatch):
+    monkeypatch.setattr("exports.sqlcsv.BATCH_SIZE", 3)
+    for i in range(7):
+        PositionFactory(quote="a \x1f in the middle" if i == 4 else f'plain "{i}"', note="\x1e" if i == 5 else "")
+    queryset = Position.objects.order_by("pk")
+    header, rows = position_rows(queryset)
+    with CaptureQueriesContext(connection) as queries:
+        chunks = list(stream_position_sqlite(queryset))
+    # the header, the fast batches, and the one holding both separators again
+    assert len(queries) == 2
+    assert all(isinstance(chunk, bytes) for chunk in chunks)
+    assert parse(chunks) == parse(stream_csv(header, rows))
 
 
 def test_an_empty_selection_is_the_header_alone(kp_data):
