@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting
@@ -103,3 +103,48 @@ def test_the_page_cache_works_on_redis(client, kp_data, settings):
         assert "Seen through Redis too" in response.content.decode()
     finally:
         caches["pages"].clear()
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="a server connection to lose")
+
+
+def next_request(client, path, monkeypatch):
+    """GET `path` as a new request on a kept connection (what request_started's close_old_connections does,
+    which the test client leaves out), counting CONN_HEALTH_CHECKS' probes of the connection."""
+    probes = []
+    wrapper = type(connections[DEFAULT_DB_ALIAS])
+    is_usable = wrapper.is_usable
+    monkeypatch.setattr(wrapper, "is_usable", lambda self: probes.append(1) or is_usable(self))
+    connection.close_if_unusable_or_obsolete()
+    response = client.get(path)
+    monkeypatch.undo()
+    return response, len(probes)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_hit_checks_its_connection_with_the_version_query_alone(client, kp_data, monkeypatch):
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] and connection.settings_dict["CONN_MAX_AGE"]
+    client.get("/matrix/")
+    response, probes = next_request(client, "/matrix/", monkeypatch)
+    assert response["X-Page-Cache"] == "hit" and probes == 0
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_hit_on_a_connection_the_server_dropped_reconnects_and_answers(client, kp_data, monkeypatch):
+    import psycopg2
+
+    client.get("/matrix/")
+    lost = connection.connection.get_backend_pid()
+    params = connection.get_connection_params()
+    with psycopg2.connect(**params) as admin, admin.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [lost])
+        for _ in range(200):  # until the backend has exited
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [lost])
+            if not cursor.fetchone()[0]:
+                break
+    response, probes = next_request(client, "/matrix/", monkeypatch)
+    assert response.status_code == 200 and response["X-Page-Cache"] == "hit"
+    assert probes == 1  # the version query failed, the probe found the connection dead
+    assert connection.connection.get_backend_pid() != lost
