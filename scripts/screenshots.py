@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 # Run as a script, scripts/ comes first on sys.path; the shared helpers are imported from the project root.
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-from scripts.chromium import chromium  # noqa: E402
+from scripts.chromium import chromium, draw_charts  # noqa: E402
 
 PAGES = {
     "timeline": "/",
@@ -57,7 +57,7 @@ def take(base_url, out):
     failures = []
     with chromium() as browser:
         for width, options in WIDTHS.items():
-            # No animation, so a chart is complete when the page has loaded.
+            # No animation, so a chart is complete once it is drawn.
             context = browser.new_context(reduced_motion="reduce", **options)
             page = context.new_page()
             for name, path in PAGES.items():
@@ -71,6 +71,9 @@ def take(base_url, out):
                 if response is None or not response.ok:
                     failures.append(f"{path}: {response.status if response else 'no response'}")
                     continue
+                undrawn = draw_charts(page)  # charts.js draws a chart as it nears the screen
+                if undrawn:
+                    failures.append(f"{path}: chart not drawn: {', '.join(undrawn)}")
                 target = out / f"{name}-{width}.png"
                 page.screenshot(path=target, full_page=True)
                 print(target)

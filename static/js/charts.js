@@ -1,17 +1,38 @@
-/* Draws every stacked stance chart on the page from its json_script data.
-   The same numbers are in a table beside each chart; this only enhances. */
+/* Draws every stacked stance chart on the page from its json_script data, when it comes near the screen.
+   The same numbers are in a table beside each chart; this only enhances.
+
+   Chart.js (its URL in this script's data-chartjs) is fetched only when a chart is about to be seen, and
+   each chart is drawn then: a chart far down a page costs its first screen nothing (on a phone the
+   participant page's chart is three screens down). A chart in view at load is drawn at once. */
 (function () {
   "use strict";
-  if (typeof window.Chart === "undefined") { return; }
-  var css = getComputedStyle(document.documentElement);
+  var canvases = Array.prototype.slice.call(document.querySelectorAll("canvas[data-chart]"));
+  var library = document.currentScript && document.currentScript.dataset.chartjs;
+  if (!canvases.length || !library) { return; }
+  var css = null;  // read when the first chart is drawn: reading styles at load would force a layout then
   function colour(key) {
+    css = css || getComputedStyle(document.documentElement);
     return css.getPropertyValue("--" + key).trim() || "#6b6b6b";
   }
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   // On a phone (the stylesheet's 40rem breakpoint) the bars lie sideways: one row per label, which stays
   // readable where tilted labels under upright bars would leave no room for the bars.
   var sideways = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
-  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+
+  // Chart.js, loaded once: `then` runs when it is there (at once if it already is).
+  var waiting = null;
+  function withChartJs(then) {
+    if (window.Chart) { then(); return; }
+    if (waiting) { waiting.push(then); return; }
+    waiting = [then];
+    var script = document.createElement("script");
+    script.src = library;
+    script.onload = function () { waiting.forEach(function (run) { run(); }); };
+    document.head.appendChild(script);
+  }
+
+  function draw(canvas) {
+    if (canvas.dataset.drawn || !window.Chart) { return; }
     var source = document.getElementById(canvas.dataset.chart);
     if (!source) { return; }
     var data = JSON.parse(source.textContent);
@@ -50,5 +71,15 @@
     });
     canvas.dataset.drawn = "true";
     canvas.kptrackerChart = chart;
-  });
+  }
+
+  function drawSoon(canvas) { withChartJs(function () { draw(canvas); }); }
+  if (!("IntersectionObserver" in window)) { canvases.forEach(drawSoon); return; }
+  // A quarter of a screen ahead, so a reader scrolling down meets the chart drawn.
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) { observer.unobserve(entry.target); drawSoon(entry.target); }
+    });
+  }, { rootMargin: "0px 0px 25% 0px" });
+  canvases.forEach(function (canvas) { observer.observe(canvas); });
 })();

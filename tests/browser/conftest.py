@@ -65,7 +65,7 @@ def new_page(browser, site, problems):
     contexts = []
 
     def open_page(**options):
-        # No animation: a chart is complete as soon as charts.js has run.
+        # No animation: a chart is complete as soon as charts.js has drawn it.
         context = browser.new_context(base_url=site, reduced_motion="reduce", **{"viewport": LAPTOP, **options})
         context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)

@@ -10,6 +10,7 @@ import pytest
 
 from meetings.models import Meeting, Source
 from positions.models import Position
+from scripts.chromium import draw_charts
 
 from .conftest import PHONE
 
@@ -85,7 +86,8 @@ CHART_STATE = """canvas => {
     ],
 )
 def test_chart_is_drawn_with_the_numbers_of_its_data_and_table(page, problems, path, chart_id, positions):
-    page.goto(path)  # waits for the load event: charts.js has run by then
+    page.goto(path)
+    assert draw_charts(page) == []
     state = page.locator(f"canvas#{chart_id}").evaluate(CHART_STATE)
 
     assert state["drawn"] == "true", "charts.js did not draw the chart"
@@ -107,6 +109,24 @@ def test_chart_is_drawn_with_the_numbers_of_its_data_and_table(page, problems, p
     where, counted = positions
     stances = Position.objects.filter(meeting__isnull=False, **where).exclude(stance="")
     assert total == len(set(stances.values_list(*counted))) > 0
+    assert not problems, "\n".join(problems)
+
+
+def test_a_chart_far_down_a_phone_screen_costs_nothing_until_it_is_scrolled_to(new_page, problems):
+    """charts.js fetches Chart.js and draws a chart only as it nears the screen; one in view draws at load."""
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    fetched = []
+    page.on("request", lambda request: "chart.umd" in request.url and fetched.append(request.url))
+    page.goto("/participants/rus/", wait_until="networkidle")
+    canvas = page.locator("canvas#participant-chart")
+    assert canvas.evaluate("c => c.getBoundingClientRect().top") > 2 * PHONE["height"]
+    assert canvas.get_attribute("data-drawn") is None and fetched == []
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_function("c => c.dataset.drawn === 'true'", arg=canvas.element_handle())
+    assert len(fetched) == 1
+    page.goto("/issues/russia-ukraine/")  # its chart is on the first screen
+    page.wait_for_function("document.querySelector('canvas#issue-chart').dataset.drawn === 'true'")
+    assert page.evaluate("window.scrollY") == 0
     assert not problems, "\n".join(problems)
 
 
