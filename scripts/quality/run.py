@@ -41,8 +41,9 @@ from server import ROOT, serve
 CHECKS = ("axe", "nu", "keyboard", "structure", "motion", "colour", "print", "lighthouse")
 LIGHTHOUSE_MIN = 95
 # Lighthouse's performance score scales this machine's CPU time by 4, so other work on a shared host moves
-# it by ten points from run to run. QUALITY_PERFORMANCE_SOFT=1 (CI) reports a miss loudly without failing;
-# accessibility, best practices and SEO always fail below the minimum.
+# it by ten points from run to run: a page the minimum holds in CI needs headroom (charts drawn only as they
+# near the screen gave the chart pages theirs). QUALITY_PERFORMANCE_SOFT=1 reports a performance miss loudly
+# without failing, for a machine known to be overloaded; accessibility, best practices and SEO always fail.
 PERFORMANCE_SOFT = os.environ.get("QUALITY_PERFORMANCE_SOFT", "") not in ("", "0", "false")
 SCORES_FILE = ROOT / "docs" / "quality" / "lighthouse.json"
 FIXED_PAGES = {
