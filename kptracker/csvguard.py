@@ -8,14 +8,10 @@ whatever it was (`unguard(guard(text)) == text` for every text).
 
 Every form of the rule is here, from the two constants below: `guard` and `unguard` on text,
 `neutralise` on any value (the Python exports), and the SQL that guards in the database (the SQL
-paths of positions.csv: `guarded` for PostgreSQL, `sqlite_guarded` for SQLite).
+paths of positions.csv: `postgresql_guarded` and `sqlite_guarded`).
 """
 
 import datetime
-
-from django.db.models import Case, CharField, Value, When
-from django.db.models.functions import Concat, Ord
-from django.db.models.lookups import In
 
 GUARD = "'"
 # Every start that gets the guard: what a spreadsheet runs or strips, and the guard itself (so it
@@ -75,16 +71,11 @@ SQLITE_STARTS = tuple(ord(c) for c in GUARDED_STARTS)
 SQLITE_HIGHEST_START = max(SQLITE_STARTS)
 
 
-def guarded(expression):
-    """The text of `expression` (an ORM expression), guarded by PostgreSQL."""
-    return Case(
-        When(
-            In(Ord(expression), list(POSTGRESQL_STARTS)),
-            then=Concat(Value(GUARD), expression, output_field=CharField()),
-        ),
-        default=expression,
-        output_field=CharField(),
-    )
+def postgresql_guarded(x):
+    """(sql, params): the PostgreSQL text column reference `x` guarded; NULL stays NULL (COPY's empty
+    cell). The SQL is fixed; every value is a parameter."""
+    starts = ", ".join(["%s"] * len(POSTGRESQL_STARTS))
+    return f"CASE WHEN ascii({x}) IN ({starts}) THEN %s || {x} ELSE {x} END", [*POSTGRESQL_STARTS, GUARD]
 
 
 def sqlite_guarded(x, x_params):
