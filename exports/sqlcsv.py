@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import BinaryField, F, Func
 
 from kptracker.csvguard import neutralise, postgresql_guarded, sqlite_guarded
-from positions.models import NEWEST_MEETING_FIRST
+from positions.models import NEWEST_MEETING_FIRST, Position
 
 from .csvwriter import BATCH_SIZE
 from .tables import POSITION_COLUMNS
@@ -164,14 +164,17 @@ def stream_position_sqlite(queryset):
         cursor.execute(*query)
         while batch := cursor.fetchmany(BATCH_SIZE):
             lines = quote_records([row[0] for row in batch])  # DISTINCT may append ORDER BY columns
-            yield lines if lines is not None else _one_by_one(queryset, batch)
+            yield lines if lines is not None else _one_by_one(batch)
 
 
-def _one_by_one(queryset, batch):
+def _one_by_one(batch):
     """A batch's CSV lines, where some cell holds a separator: the records that do are finished by
-    SQLite, cell by cell (one more query for all of them), the others as usual."""
+    SQLite, cell by cell (one more query for all of them), the others as usual. A record depends only on
+    its position, so they are read by id; one deleted meanwhile is left out, as a later export would."""
     lines = [quote_records([record]) for record, *_pk in batch]
     awkward = [row[1] for row, line in zip(batch, lines, strict=True) if line is None]
-    redone = position_csv_records(queryset.filter(pk__in=awkward), quoted=True)
-    finished = {pk: record + b"\r\n" for record, pk, *_order in redone}
-    return b"".join(line if line is not None else finished[row[1]] for row, line in zip(batch, lines, strict=True))
+    redone = position_csv_records(Position.objects.filter(pk__in=awkward), quoted=True)
+    finished = {pk: record + b"\r\n" for record, pk in redone}
+    return b"".join(
+        line if line is not None else finished.get(row[1], b"") for row, line in zip(batch, lines, strict=True)
+    )

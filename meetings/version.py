@@ -6,7 +6,7 @@ Whatever is cached from the record (pages/cache.py) is keyed by this version, so
 at once on every worker and every server, whatever the cache backend.
 """
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -40,7 +40,7 @@ def _version_row(*fields):
         connection.health_check_done = True
         try:
             row = _fetch_one(sql, params)
-        except (InterfaceError, OperationalError):
+        except DatabaseError:  # a lost connection is not always an OperationalError (an SSL EOF is not)
             if connection.is_usable():
                 raise  # the connection works: the error is the query's own
             connection.close()

@@ -19,7 +19,9 @@
   // readable where tilted labels under upright bars would leave no room for the bars.
   var sideways = window.matchMedia && window.matchMedia("(max-width: 40rem)").matches;
 
-  // Chart.js, loaded once: `then` runs when it is there (at once if it already is).
+  // Chart.js, loaded once: `then` runs when it is there (at once if it already is). If it cannot be
+  // fetched (offline, say), the charts waiting stay as their tables, and the next chart to come into
+  // view tries again.
   var waiting = null;
   function withChartJs(then) {
     if (window.Chart) { then(); return; }
@@ -27,7 +29,8 @@
     waiting = [then];
     var script = document.createElement("script");
     script.src = library;
-    script.onload = function () { waiting.forEach(function (run) { run(); }); };
+    script.onload = function () { var run = waiting; waiting = null; run.forEach(function (f) { f(); }); };
+    script.onerror = function () { waiting = null; script.remove(); };
     document.head.appendChild(script);
   }
 
