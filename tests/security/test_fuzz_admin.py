@@ -75,6 +75,9 @@ MODEL_HINTS = {
         "left": st.just(""),
         "sources": some_of,
     },
+    # A membership event needs at least one source; an empty list was drawn often enough that some runs
+    # saved nothing (CI, 2026-12-07).
+    "membershipevent": {"sources": some_of},
     "source": {"text": st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1, max_size=80)},
     "chair": {"year": st.sampled_from(["", "1066", "2030", "2031", "2032", "2033"]), "sources": some_of},
     "position": {
