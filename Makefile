@@ -81,7 +81,7 @@ vendor:
 	# The map's shapes, projected once with d3-geo (countries.svg and its index countries.json).
 	node scripts/build_atlas.js
 
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-large
 
 ## bench: the benchmark of issue 6 on PostgreSQL at scale 1 and 10 (DATABASE_URL, default
 ## postgres://postgres@127.0.0.1:5432/kptracker_bench: dropped and recreated, its name must contain "bench");
@@ -92,6 +92,11 @@ bench: install
 ## bench-quick: the same at scales 0.02 and 0.2 in under 2 minutes (CI); fails only when something is broken
 bench-quick: install
 	$(PY) bench/run.py --quick
+
+## bench-large: the same at scales 10 and 100 (1M and 10M positions), written to bench/results/large.json;
+## about 1.5 hours and 10 GB of disk, not in CI (issue 17: how each page's cost grows from 100k to 10M)
+bench-large: install
+	$(PY) bench/run.py --large
 
 .PHONY: serve loadtest outage-test scaleout-test
 

@@ -9,6 +9,15 @@ from scripts.serving import ROOT, stop_group
 
 PYTHON = sys.executable
 
+# Every time limit of the run is multiplied by this: 1 for make bench, 10 for make bench-large, whose
+# data is ten times larger (a limit is there to stop a hung run, not to judge a slow one).
+PATIENCE = 1
+
+
+def patient(seconds):
+    """A time limit of the full run, scaled to this run's data."""
+    return seconds * PATIENCE
+
 
 class Broken(Exception):
     """Something is wrong (not merely slow): the run exits non-zero."""
@@ -31,10 +40,10 @@ def run(command, env=None, timeout=900, capture=False):
         text=True,
     )
     try:
-        out, _ = process.communicate(timeout=timeout)
+        out, _ = process.communicate(timeout=patient(timeout))
     except subprocess.TimeoutExpired:
         stop_group(process)
-        raise Broken(f"{' '.join(map(str, command))} took longer than {timeout} s") from None
+        raise Broken(f"{' '.join(map(str, command))} took longer than {patient(timeout)} s") from None
     except BaseException:
         stop_group(process)
         raise
@@ -113,7 +122,7 @@ def curl_download(url, path, timeout):
 
 def download_rows(url, path, expected_rows, what):
     """Download a CSV with curl and check it holds expected_rows rows: (rows/s, bytes, seconds to the first byte)."""
-    status, size, seconds, first = curl_download(url, path, timeout=600)
+    status, size, seconds, first = curl_download(url, path, timeout=patient(600))
     if status != 200:
         raise Broken(f"{what} answered {status}")
     rows = csv_records(path) - 1

@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.base import PYTHON, Broken, run
+from bench.base import PYTHON, Broken, patient, run
 from scripts.serving import ROOT, gunicorn, loopback_env, stop_group
 
 BENCH = ROOT / "bench"
@@ -69,9 +69,9 @@ class Setup:
 
     def wait(self, process, name, timeout=600):
         try:
-            process.wait(timeout=timeout)
+            process.wait(timeout=patient(timeout))
         except subprocess.TimeoutExpired:
-            raise Broken(f"building {name} took longer than {timeout} s") from None
+            raise Broken(f"building {name} took longer than {patient(timeout)} s") from None
         finally:
             process.log.close()
         if process.returncode != 0:
@@ -127,5 +127,5 @@ class Setup:
         """kptracker under gunicorn on loopback, a context manager of (base URL, master process)."""
         log_path = Path(self.workdir) / f"{name}.log"
         # A 1M-row export streams for longer than the 30 s default: the sync worker would be killed.
-        options = ("--timeout", "300", "--graceful-timeout", "5", "--log-level", "warning")
+        options = ("--timeout", str(patient(300)), "--graceful-timeout", "5", "--log-level", "warning")
         return gunicorn(self.env(database_url), log_path, workers, *options, ready_path="/healthz/", name=name)

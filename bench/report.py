@@ -125,6 +125,11 @@ def report(r):
         f"kptracker benchmark ({r.mode}: scales {r.scales[0]:g} and {r.scales[1]:g}, "
         f"{fmt(m1.positions_1x, digits=0)} and {fmt(m10.positions_10x, digits=0)} positions; "
         f"database {r.database}, commit {r.commit}, {r.timings.get('total_s', 0):.0f} s)",
+        *(
+            [f"(below, 1x and 10x name the two scales of this run: {r.scales[0]:g} and {r.scales[1]:g})"]
+            if r.scales[0] != 1
+            else []
+        ),
         "",
         f"Matrix page at 1x (page cache: {m1.page_cache or 'none'})",
         f"  served {fmt(m1.matrix_ms, ' ms', 2)} (median; the first request {fmt(m1.matrix_first_ms, ' ms')}), "

@@ -9,7 +9,7 @@ def generate(setup, scale, *, flush=False):
     args = ["generate_synthetic", "--scale", f"{scale:g}", "-v", "1"]
     if flush:
         args.append("--flush-synthetic")
-    setup.manage(*args, timeout=1200)
+    setup.manage(*args, timeout=1200)  # scaled by run() in a large run
     return time.monotonic() - started
 
 
