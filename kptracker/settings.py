@@ -110,6 +110,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "kptracker.urls"
 
+# Django's form renderer, with the widget templates of the filter forms formatted in Python
+# (kptracker/formrender.py): the same HTML, without a template render per option.
+FORM_RENDERER = "kptracker.formrender.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

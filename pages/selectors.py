@@ -169,6 +169,8 @@ class MatrixRow:
     participant: object
     cells: list = field(default_factory=list)
     total: int = 0
+    # The indexes of the cells that are not empty, so the page formats only those.
+    filled: list = field(default_factory=list)
 
 
 @dataclass
@@ -282,6 +284,7 @@ def blocking_matrix(filterset):
             shade=_shade(n, biggest),
         )
         row.total += n
+        row.filled.append(index)
     sections = {"veto": [], "observers": []}
     for row, _code in rows.values():
         sections["veto" if row.participant["has_veto"] else "observers"].append(row)

@@ -39,6 +39,14 @@ def _cell(cell):
     )
 
 
+def _cells(row):
+    """A row's cells: the empty ones (most of them) as one shared string, only the others formatted."""
+    html = [EMPTY_CELL] * len(row.cells)
+    for index in row.filled:
+        html[index] = _cell(row.cells[index])
+    return "".join(html)
+
+
 @register.simple_tag
 def matrix_head(matrix):
     """The header row: a column per issue (or meeting), linked to its page, then the total."""
@@ -58,7 +66,7 @@ def matrix_rows(rows):
         p = row.participant
         html.append(
             f'<tr><th scope="row"><a href="{escape(url(p["code"].lower()))}">{escape(p["name"])}</a> '
-            f'<span class="muted">{escape(p["code"])}</span></th>{"".join(map(_cell, row.cells))}'
+            f'<span class="muted">{escape(p["code"])}</span></th>{_cells(row)}'
             f'<td class="num total">{row.total:d}</td></tr>'
         )
     return mark_safe("\n".join(html))  # noqa: S308 - built above from escaped values and ints
