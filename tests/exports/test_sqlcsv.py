@@ -34,6 +34,10 @@ AWKWARD = [
     "''",
     'A "quoted", comma\nand a line break',
     "plain ünïcödé ‘quotes’",
+    # Either side of '@' (64), the highest guarded start, where the guard's one-comparison path ends.
+    "?question first",
+    "A capital first",
+    "Émile, ＝ fullwidth",
     "unit\x1fseparator",  # what the SQLite path joins cells with (exports.sqlcsv.CELL_END)
     "record\x1eseparator\x1f",
 ]
