@@ -1,6 +1,8 @@
 """bench/: the JSON of a run keeps the keys bench/results/latest.json and the README rely on."""
 
 import json
+import subprocess
+import sys
 
 from bench.outcome import (
     ALIGNMENT_CACHED_RATIO_MAX,
@@ -17,7 +19,7 @@ from bench.outcome import (
     to_json,
 )
 from bench.report import report
-from bench.run import RESULTS
+from bench.run import LARGE_RESULTS, RESULTS, ROOT
 
 
 def export(rows_per_s):
@@ -164,3 +166,20 @@ def test_issue_17s_goals_are_judged_against_their_baselines_in_the_same_run():
     missed = [name for name, met in r.goals.items() if met is False]
     assert missed == ["matrix_uncached_ratio_10x", "csv_first_byte_10x", "sqlite_twice_datasette"]
     assert "Goals missed: matrix_uncached_ratio_10x, csv_first_byte_10x, sqlite_twice_datasette" in report(r)
+
+
+def test_the_large_run_reports_the_same_lines_at_1m_and_10m():
+    """make bench-large (bench/run.py --large) is a full run at scales 10 and 100: its committed results
+    have every key of a full run's, and were measured on 1M and 10M positions."""
+    large = json.loads(LARGE_RESULTS.read_text())
+    assert large["mode"] == "large" and large["scales"] == [10.0, 100.0]
+    assert large["positions_1x"] == 1_000_000 and large["positions_10x"] == 10_000_000
+    assert set(large) == set(json.loads(RESULTS.read_text()))
+    assert large["ok"] is True
+
+
+def test_a_large_run_and_a_quick_one_are_refused_together():
+    process = subprocess.run(  # noqa: S603
+        [sys.executable, "bench/run.py", "--quick", "--large"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert process.returncode == 2 and "choose one" in process.stderr
