@@ -94,7 +94,7 @@ bench-quick: install
 	$(PY) bench/run.py --quick
 
 ## bench-large: the same at scales 10 and 100 (1M and 10M positions), written to bench/results/large.json;
-## about 1.5 hours and 10 GB of disk, not in CI (issue 17: how each page's cost grows from 100k to 10M)
+## about 70 minutes and 10 GB of disk, not in CI (issue 17: how each page's cost grows from 100k to 10M)
 bench-large: install
 	$(PY) bench/run.py --large
 

@@ -165,7 +165,7 @@ def phase():
 
 @dataclass
 class Results:
-    mode: str  # "quick" or "full"
+    mode: str  # "quick", "full" or "large"
     scales: list[float]  # "1x" and "10x"
     database: str
     complete: bool = False  # every phase ran: only then is the JSON written to bench/results/latest.json

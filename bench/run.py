@@ -2,7 +2,7 @@
 
     make bench          # .venv/bin/python bench/run.py: scale 1 and 10, about 7 minutes
     make bench-quick    # bench/run.py --quick: scales 0.02 and 0.2, under 2 minutes (CI)
-    make bench-large    # bench/run.py --large: scales 10 and 100 (1M and 10M positions), about 1.5 hours
+    make bench-large    # bench/run.py --large: scales 10 and 100 (1M and 10M positions), about 70 minutes
 
 Runs against PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/kptracker_bench),
 which it DROPS and recreates, so it refuses a database whose name does not contain "bench". It also
@@ -136,7 +136,7 @@ def main():
     parser = argparse.ArgumentParser(description="kptracker's benchmark (issue 6). Drops and recreates DATABASE_URL.")
     parser.add_argument("--quick", action="store_true", help="tiny scales and short runs, for CI (under 2 minutes)")
     parser.add_argument(
-        "--large", action="store_true", help="scales 10 and 100 (1M and 10M positions): about 1.5 hours, not in CI"
+        "--large", action="store_true", help="scales 10 and 100 (1M and 10M positions): about 70 minutes, not in CI"
     )
     parser.add_argument("--output", type=Path, help=f"write the JSON here (a full run: {RESULTS.relative_to(ROOT)})")
     args = parser.parse_args()

@@ -6,7 +6,8 @@ template renders for the matrix's form, as long as building the matrix itself. H
 filter form uses (inputs, selects and their options, checkbox lists, labels) are formatted directly
 from the context Django's widgets build, so Django still decides every value, id, attribute and
 selection; only the formatting moves. Any other template, or a value these formatters do not
-expect, goes to Django's own renderer unchanged.
+expect, goes to Django's own renderer unchanged, as does every template of an engine that finds one of
+them elsewhere than in Django.
 
 Each formatter reproduces its template byte for byte (whitespace included); the tests render every
 form of the site both ways and compare them.
@@ -37,7 +38,7 @@ def text(value):
 
 def as_string(value):
     """`{{ value|stringformat:'s' }}`: "%s" of anything, escaped unless the value was safe."""
-    formatted = "%s" % value  # noqa: UP031 - the filter's own formatting
+    formatted = "%s" % (value,)  # noqa: UP031 - the filter's own formatting (a tuple is one value)
     return formatted if isinstance(value, SafeData) else str(conditional_escape(formatted))
 
 
@@ -147,6 +148,12 @@ FORMATTERS = {
 }
 
 
+# The templates FORMATTERS' templates include, written out in them too.
+INCLUDED = [
+    "django/forms/attrs.html",
+    *(f"{WIDGETS}{name}.html" for name in ("attrs", "input", "input_option", "multiple_input")),
+    *OPTIONS,
+]
 DJANGO_FORM_TEMPLATES = Path(django.forms.__file__).resolve().parent / "templates"
 
 
@@ -155,7 +162,11 @@ class FormRenderer(DjangoTemplates):
 
     @cached_property
     def formatters(self):
-        """FORMATTERS less any template an installed app overrides: its own version is rendered."""
+        """FORMATTERS less any template this renderer's engine finds elsewhere than in Django (a
+        subclass with other template directories): that version is rendered. If one of the templates
+        they include is found elsewhere, every one is left to the engine."""
+        if not all(self._is_djangos(name) for name in INCLUDED):
+            return {}
         return {name: f for name, f in FORMATTERS.items() if self._is_djangos(name)}
 
     def _is_djangos(self, template_name):

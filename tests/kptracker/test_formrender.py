@@ -153,3 +153,29 @@ def test_a_template_an_app_overrides_is_left_to_django(tmp_path):
 
     assert str(forms.Select().render("kind", None, renderer=renderer)) == "<select-of-our-own>kind</select-of-our-own>"
     assert set(FORMATTERS) - set(renderer.formatters) == {"django/forms/widgets/select.html"}
+
+
+def test_an_included_template_found_elsewhere_leaves_every_template_to_django(tmp_path):
+    """The formatters write out attrs.html too: an engine with its own attrs.html renders everything."""
+    from django import forms
+    from django.template.backends.django import DjangoTemplates as Backend
+
+    override = tmp_path / "django" / "forms" / "widgets" / "attrs.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("{% for name, value in widget.attrs.items %} data-{{ name }}{% endfor %}")
+    renderer = FormRenderer()
+    dirs = [tmp_path, DJANGO_FORM_TEMPLATES]
+    renderer.engine = Backend({"APP_DIRS": True, "DIRS": dirs, "NAME": "test", "OPTIONS": {}})
+    assert renderer.formatters == {}
+    html = forms.NumberInput(attrs={"min": 1}).render("n", None, renderer=renderer)
+    assert html == '<input type="number" name="n" data-min>'
+
+
+def test_a_tuple_is_one_value_as_in_djangos_stringformat():
+    from django import forms
+
+    class Form(forms.Form):
+        text = forms.CharField(widget=forms.TextInput(attrs={"data-one": ("a",), "data-two": ("a", "b")}))
+
+    ours, djangos = both_ways(Form())
+    assert ours == djangos and 'data-two="(&#x27;a&#x27;, &#x27;b&#x27;)"' in ours
