@@ -100,13 +100,14 @@ def csv_records(path):
 
 
 def curl_download(url, path, timeout):
-    """Fetch url to path with curl; (status, bytes, seconds, seconds to the first byte)."""
+    """Fetch url to path with curl, within `timeout` s of a full run (scaled, as run() scales its own);
+    (status, bytes, seconds, seconds to the first byte)."""
     out = run(
         [
             "curl",
             "-sS",
             "--max-time",
-            str(timeout),
+            str(patient(timeout)),
             "-o",
             str(path),
             "-w",
@@ -122,7 +123,7 @@ def curl_download(url, path, timeout):
 
 def download_rows(url, path, expected_rows, what):
     """Download a CSV with curl and check it holds expected_rows rows: (rows/s, bytes, seconds to the first byte)."""
-    status, size, seconds, first = curl_download(url, path, timeout=patient(600))
+    status, size, seconds, first = curl_download(url, path, timeout=600)
     if status != 200:
         raise Broken(f"{what} answered {status}")
     rows = csv_records(path) - 1

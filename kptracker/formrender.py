@@ -79,11 +79,15 @@ def input_option(option):
     return f"<label{label_for}>{input_tag(option)} {text(option['label'])}</label>\n"
 
 
+def choice_option(option):
+    """checkbox_option.html and radio_option.html, which include input_option.html and add a newline."""
+    return input_option(option) + "\n"
+
+
 OPTIONS = {
     WIDGETS + "select_option.html": select_option,
-    # checkbox_option.html and radio_option.html include input_option.html, and add a newline.
-    WIDGETS + "checkbox_option.html": lambda option: input_option(option) + "\n",
-    WIDGETS + "radio_option.html": lambda option: input_option(option) + "\n",
+    WIDGETS + "checkbox_option.html": choice_option,
+    WIDGETS + "radio_option.html": choice_option,
 }
 
 
@@ -94,38 +98,33 @@ def option_html(option):
     return formatter(option)
 
 
+def grouped_options(optgroups, opening, each, closing):
+    """The options' HTML in their groups, as select.html and multiple_input.html loop over optgroups:
+    `opening` (formatted with the group's name) and `closing` around a named group, `each` per option."""
+    for group, options, _index in optgroups:
+        if group:
+            yield opening.format(text(group))
+        for option in options:
+            yield each.format(option_html(option))
+        if group:
+            yield closing
+
+
 def select(context):
     """select.html: options, in their groups if any."""
     widget = context["widget"]
-    html = [f'<select name="{text(widget["name"])}"{attributes(widget["attrs"])}>']
-    for group_name, options, _index in widget["optgroups"]:
-        if group_name:
-            html.append(f'\n  <optgroup label="{text(group_name)}">')
-        html.extend(f"\n  {option_html(option)}" for option in options)
-        if group_name:
-            html.append("\n  </optgroup>")
-    html.append("\n</select>\n")
-    return "".join(html)
+    options = grouped_options(widget["optgroups"], '\n  <optgroup label="{}">', "\n  {}", "\n  </optgroup>")
+    return f'<select name="{text(widget["name"])}"{attributes(widget["attrs"])}>{"".join(options)}\n</select>\n'
 
 
 def multiple_input(context):
     """checkbox_select.html and radio.html, which include multiple_input.html and add a newline."""
     widget = context["widget"]
     widget_id, widget_class = widget["attrs"].get("id"), widget["attrs"].get("class")
-    html = [
-        "<div",
-        f' id="{text(widget_id)}"' if widget_id else "",
-        f' class="{text(widget_class)}"' if widget_class else "",
-        ">",
-    ]
-    for group, options, _index in widget["optgroups"]:
-        if group:
-            html.append(f"\n  <div><label>{text(group)}</label>")
-        html.extend(f"<div>\n    {option_html(option)}</div>" for option in options)
-        if group:
-            html.append("\n  </div>")
-    html.append("\n</div>\n")
-    return "".join(html)
+    id_attr = f' id="{text(widget_id)}"' if widget_id else ""
+    class_attr = f' class="{text(widget_class)}"' if widget_class else ""
+    options = grouped_options(widget["optgroups"], "\n  <div><label>{}</label>", "<div>\n    {}</div>", "\n  </div>")
+    return f"<div{id_attr}{class_attr}>{''.join(options)}\n</div>\n"
 
 
 def label(context):

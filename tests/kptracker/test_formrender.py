@@ -125,7 +125,7 @@ def test_labels_options_and_values_are_escaped_unless_safe():
     assert "disabled" not in ours
 
 
-def test_a_value_it_does_not_expect_goes_to_django(monkeypatch):
+def test_a_value_it_does_not_expect_goes_to_django():
     """An option label that is not text (a number, localised by Django's templates) is Django's to render."""
     from django import forms
 
@@ -137,16 +137,22 @@ def test_a_value_it_does_not_expect_goes_to_django(monkeypatch):
     assert ours == djangos and '<option value="2003">2003</option>' in ours
 
 
-def test_a_template_an_app_overrides_is_left_to_django(tmp_path):
-    """Where an installed app (or the project) ships its own select.html, that template is rendered."""
+def renderer_finding(tmp_path, widget_template, source):
+    """Our renderer with an engine that finds its own `widget_template` (in tmp_path) before Django's."""
     from django.template.backends.django import DjangoTemplates as Backend
 
-    override = tmp_path / "django" / "forms" / "widgets" / "select.html"
+    override = tmp_path / "django" / "forms" / "widgets" / widget_template
     override.parent.mkdir(parents=True)
-    override.write_text("<select-of-our-own>{{ widget.name }}</select-of-our-own>")
+    override.write_text(source)
     renderer = FormRenderer()
     dirs = [tmp_path, DJANGO_FORM_TEMPLATES]
     renderer.engine = Backend({"APP_DIRS": True, "DIRS": dirs, "NAME": "test", "OPTIONS": {}})
+    return renderer
+
+
+def test_a_template_an_app_overrides_is_left_to_django(tmp_path):
+    """Where an installed app (or the project) ships its own select.html, that template is rendered."""
+    renderer = renderer_finding(tmp_path, "select.html", "<select-of-our-own>{{ widget.name }}</select-of-our-own>")
     assert "django/forms/widgets/select.html" not in renderer.formatters
     assert "django/forms/widgets/number.html" in renderer.formatters
     from django import forms
@@ -158,14 +164,9 @@ def test_a_template_an_app_overrides_is_left_to_django(tmp_path):
 def test_an_included_template_found_elsewhere_leaves_every_template_to_django(tmp_path):
     """The formatters write out attrs.html too: an engine with its own attrs.html renders everything."""
     from django import forms
-    from django.template.backends.django import DjangoTemplates as Backend
 
-    override = tmp_path / "django" / "forms" / "widgets" / "attrs.html"
-    override.parent.mkdir(parents=True)
-    override.write_text("{% for name, value in widget.attrs.items %} data-{{ name }}{% endfor %}")
-    renderer = FormRenderer()
-    dirs = [tmp_path, DJANGO_FORM_TEMPLATES]
-    renderer.engine = Backend({"APP_DIRS": True, "DIRS": dirs, "NAME": "test", "OPTIONS": {}})
+    attrs = "{% for name, value in widget.attrs.items %} data-{{ name }}{% endfor %}"
+    renderer = renderer_finding(tmp_path, "attrs.html", attrs)
     assert renderer.formatters == {}
     html = forms.NumberInput(attrs={"min": 1}).render("n", None, renderer=renderer)
     assert html == '<input type="number" name="n" data-min>'
